@@ -1,0 +1,319 @@
+package ffmpeg
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// Encode describes one encode of a title: one ffmpeg process that decodes
+// the source once and writes every rung and audio track as CMAF HLS.
+type Encode struct {
+	// Inputs are the files ffmpeg reads. Inputs[0] holds the video; audio
+	// tracks may come from it or from the other inputs.
+	Inputs []string
+	// VideoStream picks the video stream of Inputs[0], counting video
+	// streams only (0 is the first).
+	VideoStream int
+	// FrameRate is the output frame rate, normally the source's.
+	FrameRate Rate
+	// Rungs are the video renditions, from ChooseLadder.
+	Rungs []Rung
+	// Audio lists the audio renditions; it may be empty for a silent film.
+	Audio []AudioTrack
+	// OutDir is the absolute folder the encode writes into; see OutputLayout.
+	OutDir string
+	// SegmentSeconds is the segment length, 4 when zero.
+	SegmentSeconds int
+	// KeyframeSeconds is the keyframe interval, 2 when zero; it must divide
+	// SegmentSeconds.
+	KeyframeSeconds int
+	// AudioBitrate is each audio track's bitrate in bits per second, 128000
+	// when zero.
+	AudioBitrate int
+	// Preset is libx264's speed preset, "veryfast" when empty.
+	Preset string
+}
+
+// AudioTrack is one audio rendition of an Encode.
+type AudioTrack struct {
+	// Input indexes Encode.Inputs.
+	Input int
+	// Stream picks the audio stream of that input, counting audio streams
+	// only (0 is the first).
+	Stream int
+	// Language is a BCP-47 tag ("en", "zh-Hans"); ISO 639-2 codes such as
+	// "eng" are accepted and written in their short form.
+	Language string
+	// Name is the name a viewer sees. ffmpeg cannot write it; RewriteMaster
+	// puts it in the master playlist.
+	Name string
+	// Default marks the track players pick first; when no track is marked
+	// the first one is.
+	Default bool
+}
+
+// Output layout of an Encode, relative to OutDir:
+//
+//	master.m3u8                 the master playlist
+//	<rung>/index.m3u8           one media playlist per rung ("720p/index.m3u8")
+//	<rung>/init_<n>.mp4         its CMAF header (n is the variant's number)
+//	<rung>/seg_00000.m4s ...    its 4 s segments
+//	audio_<i>/...               the same for audio track i
+const (
+	// MasterName is the master playlist's file name.
+	MasterName = "master.m3u8"
+	// segmentPattern is relative to a variant's folder; %05d is ffmpeg's.
+	segmentPattern = "seg_%05d.m4s"
+)
+
+// AudioDir returns the folder, relative to OutDir, of audio track i.
+func AudioDir(i int) string { return "audio_" + strconv.Itoa(i) }
+
+// Defaults filled in by EncodeArgs.
+const (
+	DefaultSegmentSeconds  = 4
+	DefaultKeyframeSeconds = 2
+	DefaultAudioBitrate    = 128000
+	DefaultPreset          = "veryfast"
+)
+
+// EncodeArgs returns the ffmpeg arguments (without the program name) for
+// e, or an error naming what is wrong with e. The process writes its
+// -progress feed to stdout (see ParseProgress) and only errors to stderr.
+func EncodeArgs(e Encode) ([]string, error) {
+	e, langs, err := e.normalized()
+	if err != nil {
+		return nil, fmt.Errorf("ffmpeg: encode: %w", err)
+	}
+	fps := e.FrameRate.Float()
+	gop := int(math.Ceil(fps * float64(e.KeyframeSeconds)))
+
+	args := []string{
+		"-hide_banner",
+		// A worker has no terminal; never wait for a key press.
+		"-nostdin",
+		// stderr keeps only errors, so its tail on a failed job is the reason.
+		"-loglevel", "error",
+		// OutDir is a fresh scratch folder owned by this job.
+		"-y",
+	}
+	for _, in := range e.Inputs {
+		args = append(args, "-i", inputURL(in))
+	}
+
+	// One decode feeds every rung: fps makes the timing constant, format
+	// converts once to the 8-bit 4:2:0 H.264 High needs, split copies the
+	// frames, and each copy is scaled to its rung with square pixels.
+	var fc strings.Builder
+	fmt.Fprintf(&fc, "[0:v:%d]fps=%s,format=yuv420p,split=%d", e.VideoStream, e.FrameRate, len(e.Rungs))
+	for i := range e.Rungs {
+		fmt.Fprintf(&fc, "[v%d]", i)
+	}
+	for i, r := range e.Rungs {
+		fmt.Fprintf(&fc, ";[v%d]scale=%d:%d,setsar=1[o%d]", i, r.Width, r.Height, i)
+	}
+	args = append(args, "-filter_complex", fc.String())
+	for i := range e.Rungs {
+		args = append(args, "-map", fmt.Sprintf("[o%d]", i))
+	}
+	for _, a := range e.Audio {
+		args = append(args, "-map", fmt.Sprintf("%d:a:%d", a.Input, a.Stream))
+	}
+
+	args = append(args,
+		"-c:v", "libx264",
+		"-profile:v", "high",
+		"-preset", e.Preset,
+		// Keyframes every KeyframeSeconds on every rung, at the same
+		// instants: a forced keyframe at each multiple of the interval...
+		"-force_key_frames", fmt.Sprintf("expr:gte(t,n_forced*%d)", e.KeyframeSeconds),
+		// ...no GOP longer than the interval...
+		"-g", strconv.Itoa(gop),
+		"-keyint_min", strconv.Itoa(gop),
+		// ...and no extra keyframes at scene cuts, which would differ per rung.
+		"-sc_threshold", "0",
+	)
+	for i, r := range e.Rungs {
+		s := strconv.Itoa(i)
+		args = append(args,
+			"-b:v:"+s, strconv.Itoa(r.Bitrate),
+			// Constrained VBR, so that BANDWIDTH in the master can be an honest peak.
+			"-maxrate:v:"+s, strconv.Itoa(r.MaxRate),
+			"-bufsize:v:"+s, strconv.Itoa(r.BufSize),
+		)
+	}
+	if len(e.Audio) > 0 {
+		args = append(args,
+			"-c:a", "aac",
+			// AAC-LC, the profile every HLS client decodes.
+			"-profile:a", "aac_low",
+			"-b:a", strconv.Itoa(e.AudioBitrate),
+			// Stereo for every screen; surround sources are downmixed.
+			"-ac", "2",
+			"-ar", "48000",
+		)
+	}
+
+	var vsm []string
+	for i, r := range e.Rungs {
+		v := fmt.Sprintf("v:%d,name:%s", i, r.Name)
+		if len(e.Audio) > 0 {
+			v = fmt.Sprintf("v:%d,agroup:aud,name:%s", i, r.Name)
+		}
+		vsm = append(vsm, v)
+	}
+	for i, a := range e.Audio {
+		v := fmt.Sprintf("a:%d,agroup:aud,language:%s,name:%s", i, langs[i], AudioDir(i))
+		if a.Default {
+			v += ",default:yes"
+		}
+		vsm = append(vsm, v)
+	}
+
+	args = append(args,
+		// Many outputs fed by one filter graph buffer packets while the
+		// slower streams catch up; the default queue of 128 can overflow.
+		"-max_muxing_queue_size", "1024",
+		"-f", "hls",
+		"-hls_time", strconv.Itoa(e.SegmentSeconds),
+		"-hls_playlist_type", "vod",
+		// CMAF: fragmented MP4 segments rather than MPEG-TS.
+		"-hls_segment_type", "fmp4",
+		// Every segment starts with a keyframe; say so in the playlists.
+		"-hls_flags", "independent_segments",
+		"-hls_fmp4_init_filename", "init.mp4",
+		"-hls_segment_filename", filepath.Join(e.OutDir, "%v", segmentPattern),
+		"-master_pl_name", MasterName,
+		// One variant per rung and one per audio track; the audio tracks
+		// form one rendition group that every video variant refers to.
+		"-var_stream_map", strings.Join(vsm, " "),
+		// Machine-readable progress on stdout, and no status line on stderr.
+		"-progress", "pipe:1",
+		"-nostats",
+		filepath.Join(e.OutDir, "%v", "index.m3u8"),
+	)
+	return args, nil
+}
+
+// normalized fills in defaults and checks e; it returns the canonical
+// language tag of each audio track.
+func (e Encode) normalized() (Encode, []string, error) {
+	if len(e.Inputs) == 0 {
+		return e, nil, errors.New("no input")
+	}
+	for _, in := range e.Inputs {
+		if in == "" {
+			return e, nil, errors.New("empty input name")
+		}
+	}
+	if !filepath.IsAbs(e.OutDir) {
+		return e, nil, fmt.Errorf("output folder %q is not an absolute path", e.OutDir)
+	}
+	if strings.Contains(e.OutDir, "%") {
+		return e, nil, fmt.Errorf("output folder %q contains %%, which ffmpeg would expand", e.OutDir)
+	}
+	if e.FrameRate.IsZero() {
+		return e, nil, errors.New("no frame rate")
+	}
+	if e.VideoStream < 0 {
+		return e, nil, errors.New("negative video stream")
+	}
+	if len(e.Rungs) == 0 {
+		return e, nil, errors.New("no rungs")
+	}
+	names := map[string]bool{}
+	for _, r := range e.Rungs {
+		if r.Width <= 0 || r.Height <= 0 || r.Width%2 != 0 || r.Height%2 != 0 {
+			return e, nil, fmt.Errorf("rung %s: size %dx%d must be positive and even", r.Name, r.Width, r.Height)
+		}
+		if r.Bitrate <= 0 || r.MaxRate < r.Bitrate || r.BufSize <= 0 {
+			return e, nil, fmt.Errorf("rung %s: bitrate %d, maxrate %d, bufsize %d are not a valid rate control", r.Name, r.Bitrate, r.MaxRate, r.BufSize)
+		}
+		if !safeName(r.Name) || strings.HasPrefix(r.Name, "audio_") {
+			return e, nil, fmt.Errorf("rung name %q must be letters and digits", r.Name)
+		}
+		if names[r.Name] {
+			return e, nil, fmt.Errorf("rung name %q used twice", r.Name)
+		}
+		names[r.Name] = true
+	}
+	if e.SegmentSeconds == 0 {
+		e.SegmentSeconds = DefaultSegmentSeconds
+	}
+	if e.KeyframeSeconds == 0 {
+		e.KeyframeSeconds = DefaultKeyframeSeconds
+	}
+	if e.SegmentSeconds < 0 || e.KeyframeSeconds < 0 || e.SegmentSeconds%e.KeyframeSeconds != 0 {
+		return e, nil, fmt.Errorf("keyframe interval %d s must divide segment length %d s", e.KeyframeSeconds, e.SegmentSeconds)
+	}
+	if e.AudioBitrate == 0 {
+		e.AudioBitrate = DefaultAudioBitrate
+	}
+	if e.Preset == "" {
+		e.Preset = DefaultPreset
+	}
+	if !safeName(e.Preset) {
+		return e, nil, fmt.Errorf("preset %q is not a libx264 preset name", e.Preset)
+	}
+	e.Audio = append([]AudioTrack(nil), e.Audio...)
+	langs := make([]string, len(e.Audio))
+	hasDefault := false
+	for i, a := range e.Audio {
+		if a.Input < 0 || a.Input >= len(e.Inputs) || a.Stream < 0 {
+			return e, nil, fmt.Errorf("audio track %d: input %d stream %d does not exist", i, a.Input, a.Stream)
+		}
+		tag, err := CanonicalLanguage(a.Language)
+		if err != nil {
+			return e, nil, fmt.Errorf("audio track %d: %w", i, err)
+		}
+		langs[i] = tag
+		if a.Default {
+			if hasDefault {
+				e.Audio[i].Default = false // one default per group
+			}
+			hasDefault = true
+		}
+	}
+	if !hasDefault && len(e.Audio) > 0 {
+		e.Audio[0].Default = true
+	}
+	return e, langs, nil
+}
+
+// CanonicalLanguage returns the canonical BCP-47 form of tag ("eng" and
+// "en" both give "en", "zh-hans" gives "zh-Hans"), or an error saying the
+// tag is not BCP-47.
+func CanonicalLanguage(tag string) (string, error) {
+	if tag == "" {
+		return "", errors.New("no language tag")
+	}
+	t, err := language.Parse(tag)
+	if err != nil {
+		return "", fmt.Errorf("language %q is not a BCP-47 tag", tag)
+	}
+	s := t.String()
+	if s == "und" {
+		return "", fmt.Errorf("language %q is undetermined", tag)
+	}
+	return s, nil
+}
+
+// safeName reports whether s can go into var_stream_map and a folder name
+// unquoted: ASCII letters, digits, '-' and '_' only.
+func safeName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
