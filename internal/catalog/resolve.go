@@ -69,8 +69,10 @@ ORDER BY 1 LIMIT 3`, []any{alias}, func(rows *sql.Rows) error {
 	case len(ids) == 0:
 		return 0, fmt.Errorf("catalog: resolve title %q: no title has this name: %w", alias, store.ErrNotFound)
 	case len(ids) > 1:
-		return 0, fmt.Errorf("catalog: resolve title %q: several titles have this name (IDs %d, %d…); give %s<ID> as the ContentID",
-			alias, ids[0], ids[1], TitleRefPrefix)
+		// No single title answers to the name: as far as the caller is
+		// concerned the title is not found, and the message says why.
+		return 0, fmt.Errorf("catalog: resolve title %q: several titles have this name (IDs %d, %d…); give %s<ID> as the ContentID: %w",
+			alias, ids[0], ids[1], TitleRefPrefix, store.ErrNotFound)
 	}
 	return ids[0], nil
 }

@@ -123,6 +123,10 @@ type Conflict struct {
 	// OverlapStart and OverlapEnd bound the shared time; a nil end is open.
 	OverlapStart time.Time  `json:"overlap_start"`
 	OverlapEnd   *time.Time `json:"overlap_end"`
+	// OtherEntry is set (1-based) when AddAll refused a batch and the other
+	// license is an earlier entry of that batch, which was never stored;
+	// OtherID is then 0.
+	OtherEntry int `json:"conflicting_entry,omitempty"`
 }
 
 // ConflictError is returned by Add when the license conflicts and the caller

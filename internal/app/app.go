@@ -1,0 +1,184 @@
+// Package app wires Lineup together: configuration in, services built,
+// roles started, and the operator's command line.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/store"
+)
+
+// ErrUsage marks a command line that could not be understood; main exits 2.
+var ErrUsage = errors.New("usage")
+
+// command is one verb of the command line.
+type command struct {
+	name, args, help string
+	run              func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "", "run the web server", runServe},
+		{"demo", "", "load the demo catalogue and serve it", runDemo},
+		{"migrate", "", "apply pending database migrations", runMigrate},
+		{"config", "[--json]", "print the effective configuration, secrets masked", runConfig},
+		{"titles", "add|list|show", "manage the catalogue", runTitles},
+		{"licenses", "add|list|check|conflicts", "manage licenses", runLicenses},
+		{"avails", "import FILE|export", "EMA Avails sheets in and out", runAvails},
+		{"availability", "--title ID --territory CC [--at T]", "can the service stream a title there and then?", runAvailability},
+		{"lineup", "--territory CC [--at T]", "the lineup rows of a territory", runLineup},
+	}
+}
+
+// env is what one command invocation works with.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	cfg            Config
+	log            *slog.Logger
+	json           bool
+}
+
+// Run runs the command line args (without the program name) and returns
+// when it is done or ctx is cancelled. It writes results to stdout and logs
+// and progress to stderr.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		e := &env{stdout: stdout, stderr: stderr, getenv: getenv}
+		return c.run(ctx, e, args[1:])
+	}
+	usage(stderr)
+	return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "lineup — a streaming service whose catalogue follows the rights")
+	fmt.Fprintln(w, "\nUsage: lineup COMMAND [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-13s %-38s %s\n", c.name, c.args, c.help)
+	}
+	fmt.Fprintln(w, "\nEvery command takes the configuration flags too; `lineup COMMAND -h` lists them.")
+	fmt.Fprintln(w, "Add --json to query commands for output scripts can read.")
+}
+
+// flags starts a command's flag set with the configuration flags and --json.
+// Call e.parse after adding the command's own flags.
+func (e *env) flags(name string) (*flag.FlagSet, func(args []string) error) {
+	fs := flag.NewFlagSet("lineup "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	resolve := configFlags(fs, e.getenv)
+	fs.BoolVar(&e.json, "json", false, "print JSON instead of a table")
+	return fs, func(args []string) error {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		cfg, err := resolve()
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		e.cfg = cfg
+		e.log = newLogger(e.stderr, cfg)
+		return nil
+	}
+}
+
+func newLogger(w io.Writer, cfg Config) *slog.Logger {
+	var level slog.Level
+	switch strings.ToLower(cfg.LogLevel) {
+	case "debug":
+		level = slog.LevelDebug
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// services are the domain services over one open database.
+type services struct {
+	db      *store.DB
+	catalog *catalog.Service
+	rights  *rights.Service
+}
+
+// open opens and migrates the database and builds the services. The caller
+// closes s.db.
+func (e *env) open(ctx context.Context) (*services, error) {
+	db, err := store.Open(ctx, e.cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 {
+		e.log.Info("migrated database", "applied", n, "database", db.Location)
+	}
+	return &services{
+		db:      db,
+		catalog: catalog.New(db),
+		rights: rights.New(db, rights.Config{
+			Licensee:          e.cfg.Licensee,
+			Offered:           e.cfg.LicenseTypes,
+			ComingSoonHorizon: time.Duration(e.cfg.ComingSoonDays) * 24 * time.Hour,
+			LeavingSoonWithin: e.cfg.LeavingSoonDays,
+		}),
+	}, nil
+}
+
+func runMigrate(ctx context.Context, e *env, args []string) error {
+	_, parse := e.flags("migrate")
+	if err := parse(args); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, e.cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "applied %d migration(s) to %s (%s)\n", n, db.Location, db.Dialect)
+	return nil
+}
+
+func runConfig(ctx context.Context, e *env, args []string) error {
+	_, parse := e.flags("config")
+	if err := parse(args); err != nil {
+		return err
+	}
+	if e.json {
+		return writeJSON(e.stdout, e.cfg.Map())
+	}
+	e.cfg.Print(e.stdout)
+	return nil
+}

@@ -1,0 +1,223 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/store"
+)
+
+// Config is Lineup's whole configuration. Each field comes from a flag, else
+// its LINEUP_* environment variable, else (for secrets) the file named by
+// LINEUP_*_FILE, else its default.
+type Config struct {
+	Addr             string
+	DataDir          string
+	DatabaseURL      string
+	ServiceName      string
+	Licensee         string
+	LicenseTypes     []rights.LicenseType
+	AdminToken       string
+	DefaultTerritory string
+	ComingSoonDays   int
+	LeavingSoonDays  int
+	MaxBodyBytes     int64
+	LogLevel         string
+	LogFormat        string
+	ShutdownTimeout  time.Duration
+}
+
+// setting describes one configuration value once: its flag, its
+// environment variable, its default, whether it is a secret, and where it
+// goes in Config.
+type setting struct {
+	flag, env, def, help string
+	secret               bool
+	set                  func(c *Config, v string) error
+	get                  func(c *Config) string
+}
+
+func settings() []setting {
+	str := func(p func(*Config) *string) (func(*Config, string) error, func(*Config) string) {
+		return func(c *Config, v string) error { *p(c) = v; return nil }, func(c *Config) string { return *p(c) }
+	}
+	num := func(name string, p func(*Config) *int) (func(*Config, string) error, func(*Config) string) {
+		return func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 0 {
+					return fmt.Errorf("%s must be a whole number of days, not %q", name, v)
+				}
+				*p(c) = n
+				return nil
+			}, func(c *Config) string {
+				return strconv.Itoa(*p(c))
+			}
+	}
+	var out []setting
+	add := func(s setting, set func(*Config, string) error, get func(*Config) string) {
+		s.set, s.get = set, get
+		out = append(out, s)
+	}
+	set, get := str(func(c *Config) *string { return &c.Addr })
+	add(setting{flag: "addr", env: "LINEUP_ADDR", def: "127.0.0.1:8080", help: "address to listen on"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.DataDir })
+	add(setting{flag: "data-dir", env: "LINEUP_DATA_DIR", def: "./lineup-data", help: "folder for the SQLite file and local media"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.DatabaseURL })
+	add(setting{flag: "database-url", env: "LINEUP_DATABASE_URL", def: "", secret: true,
+		help: "postgres:// URL for PostgreSQL, or a SQLite file path (default: DATA_DIR/lineup.db)"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.ServiceName })
+	add(setting{flag: "service-name", env: "LINEUP_SERVICE_NAME", def: "Lineup", help: "the service's name, shown to viewers"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.Licensee })
+	add(setting{flag: "licensee", env: "LINEUP_LICENSEE", def: "", help: "the licensee whose licenses this service streams (default: the service name)"}, set, get)
+	add(setting{flag: "license-types", env: "LINEUP_LICENSE_TYPES", def: "SVOD", help: "license types the service offers, comma-separated"},
+		func(c *Config, v string) error {
+			c.LicenseTypes = nil
+			for _, part := range strings.Split(v, ",") {
+				t, err := rights.ParseLicenseType(strings.TrimSpace(part))
+				if err != nil {
+					return fmt.Errorf("LINEUP_LICENSE_TYPES: %w", err)
+				}
+				c.LicenseTypes = append(c.LicenseTypes, t)
+			}
+			return nil
+		},
+		func(c *Config) string {
+			var s []string
+			for _, t := range c.LicenseTypes {
+				s = append(s, string(t))
+			}
+			return strings.Join(s, ",")
+		})
+	set, get = str(func(c *Config) *string { return &c.AdminToken })
+	add(setting{flag: "admin-token", env: "LINEUP_ADMIN_TOKEN", def: "", secret: true, help: "bearer token accepted as admin, for automation"}, set, get)
+	add(setting{flag: "default-territory", env: "LINEUP_DEFAULT_TERRITORY", def: "US", help: "territory used when a request names none"},
+		func(c *Config, v string) error {
+			codes, err := rights.ParseTerritory(v)
+			if err != nil || len(codes) != 1 {
+				return fmt.Errorf("LINEUP_DEFAULT_TERRITORY must be one country code such as US, not %q", v)
+			}
+			c.DefaultTerritory = codes[0]
+			return nil
+		},
+		func(c *Config) string { return c.DefaultTerritory })
+	set, get = num("LINEUP_COMING_SOON_DAYS", func(c *Config) *int { return &c.ComingSoonDays })
+	add(setting{flag: "coming-soon-days", env: "LINEUP_COMING_SOON_DAYS", def: "60", help: "how far ahead the Coming Soon row looks"}, set, get)
+	set, get = num("LINEUP_LEAVING_SOON_DAYS", func(c *Config) *int { return &c.LeavingSoonDays })
+	add(setting{flag: "leaving-soon-days", env: "LINEUP_LEAVING_SOON_DAYS", def: "30", help: "last days to watch within which a title is Leaving Soon"}, set, get)
+	add(setting{flag: "max-body-bytes", env: "LINEUP_MAX_BODY_BYTES", def: "10485760", help: "largest request body accepted (413 beyond)"},
+		func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("LINEUP_MAX_BODY_BYTES must be a positive number of bytes, not %q", v)
+			}
+			c.MaxBodyBytes = n
+			return nil
+		},
+		func(c *Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) })
+	set, get = str(func(c *Config) *string { return &c.LogLevel })
+	add(setting{flag: "log-level", env: "LINEUP_LOG_LEVEL", def: "info", help: "debug, info, warn or error"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.LogFormat })
+	add(setting{flag: "log-format", env: "LINEUP_LOG_FORMAT", def: "text", help: "text or json"}, set, get)
+	add(setting{flag: "shutdown-timeout", env: "LINEUP_SHUTDOWN_TIMEOUT", def: "20s", help: "how long a stopping server waits for requests in flight"},
+		func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return fmt.Errorf("LINEUP_SHUTDOWN_TIMEOUT must be a duration such as 20s, not %q", v)
+			}
+			c.ShutdownTimeout = d
+			return nil
+		},
+		func(c *Config) string { return c.ShutdownTimeout.String() })
+	return out
+}
+
+// configFlags registers every setting on fs and returns a function that,
+// after fs.Parse, resolves the Config: flag, then environment, then *_FILE
+// for secrets, then default.
+func configFlags(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	vals := map[string]*string{}
+	for _, s := range settings() {
+		help := s.help + " (" + s.env + ")"
+		vals[s.flag] = fs.String(s.flag, "", help)
+	}
+	return func() (Config, error) {
+		explicit := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
+		var c Config
+		for _, s := range settings() {
+			v, ok := *vals[s.flag], explicit[s.flag]
+			if !ok {
+				v, ok = getenv(s.env), getenv(s.env) != ""
+			}
+			if !ok && s.secret {
+				if path := getenv(s.env + "_FILE"); path != "" {
+					b, err := os.ReadFile(path)
+					if err != nil {
+						return c, fmt.Errorf("%s_FILE: %w", s.env, err)
+					}
+					v, ok = strings.TrimSpace(string(b)), true
+				}
+			}
+			if !ok {
+				v = s.def
+			}
+			if err := s.set(&c, v); err != nil {
+				return c, err
+			}
+		}
+		if c.DatabaseURL == "" {
+			c.DatabaseURL = filepath.Join(c.DataDir, "lineup.db")
+		}
+		if c.Licensee == "" {
+			c.Licensee = c.ServiceName
+		}
+		return c, nil
+	}
+}
+
+// Print writes the effective configuration, one setting a line, with
+// secrets masked.
+func (c Config) Print(w io.Writer) {
+	rows := [][2]string{}
+	for _, s := range settings() {
+		v := s.get(&c)
+		if s.secret && v != "" {
+			v = mask(s.env, v)
+		}
+		rows = append(rows, [2]string{s.env, v})
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-26s %s\n", r[0], r[1])
+	}
+}
+
+// Map returns the effective configuration as environment names and values,
+// with secrets masked.
+func (c Config) Map() map[string]string {
+	m := map[string]string{}
+	for _, s := range settings() {
+		v := s.get(&c)
+		if s.secret && v != "" {
+			v = mask(s.env, v)
+		}
+		m[s.env] = v
+	}
+	return m
+}
+
+func mask(env, v string) string {
+	if env == "LINEUP_DATABASE_URL" && !strings.Contains(v, "://") {
+		return v // a SQLite path holds no secret
+	}
+	if strings.Contains(v, "://") {
+		return store.MaskURL(v)
+	}
+	return "********"
+}

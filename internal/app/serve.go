@@ -1,0 +1,83 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/lineup/lineup/internal/web"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	_, parse := e.flags("serve")
+	if err := parse(args); err != nil {
+		return err
+	}
+	svc, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.db.Close()
+	return e.serve(ctx, svc, nil)
+}
+
+// serve listens on the configured address and serves until ctx is done,
+// then stops taking connections and lets requests in flight finish (up to
+// the shutdown timeout). ready, when not nil, is called with the address
+// once the listener is open.
+func (e *env) serve(ctx context.Context, svc *services, ready func(addr string)) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handler := web.New(web.Deps{
+		Log:              e.log,
+		DB:               svc.db,
+		Catalog:          svc.catalog,
+		Rights:           svc.rights,
+		AdminToken:       e.cfg.AdminToken,
+		ServiceName:      e.cfg.ServiceName,
+		MaxBodyBytes:     e.cfg.MaxBodyBytes,
+		DefaultTerritory: e.cfg.DefaultTerritory,
+		AvailsLicensor:   "Unknown licensor",
+		Licensee:         e.cfg.Licensee,
+		Registry:         reg,
+	})
+	ln, err := net.Listen("tcp", e.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w (set LINEUP_ADDR or --addr to another address)", e.cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	addr := ln.Addr().String()
+	e.log.Info("serving", "addr", "http://"+addr, "database", svc.db.Location, "dialect", svc.db.Dialect.String())
+	if ready != nil {
+		ready(addr)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	e.log.Info("shutting down; finishing requests in flight", "timeout", e.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), e.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	e.log.Info("stopped")
+	return nil
+}

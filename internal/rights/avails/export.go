@@ -1,0 +1,162 @@
+package avails
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/lineup/lineup/internal/rights"
+)
+
+// exportSheet is the name of the worksheet Export writes.
+const exportSheet = "Avails"
+
+// Export writes licenses as an EMA Avails movie sheet that Parse reads
+// back: format "csv" (one row of column names, then the avails) or "xlsx"
+// (a worksheet named Avails with a row of EMA group labels above the column
+// names). Each license becomes one row per country it covers (territories
+// expanded, exclusions removed, in code order), with DisplayName the
+// licensor, Licensee the licensee, EntryType "Full Extract", LicenseType in
+// EMA words (TVOD is written VOD), Start and End as entered (a date, or an
+// RFC 3339 instant; "Open" for an open end), Exclusive and BrandingRights Yes
+// or No, AvailID the ExternalID. titles gives each title's reference and must
+// name every title. Only SVOD, AVOD, TVOD and EST licenses have a place in an
+// avails sheet; any other type is an error naming the license. Holdbacks and
+// the forced flag have no column and are not written. Nothing is written to w
+// when an error is returned for a license.
+func Export(w io.Writer, format string, ls []rights.License, titles func(id int64) TitleRef) error {
+	if titles == nil {
+		return errors.New("avails: export: no title references given")
+	}
+	var rows [][]string
+	for _, l := range ls {
+		lt, ok := emaLicenseType(l.Type)
+		if !ok {
+			return fmt.Errorf("avails: export license %d: %s licenses cannot be written as avails: only SVOD, AVOD, TVOD and EST can", l.ID, l.Type)
+		}
+		if l.Start.IsZero() {
+			return fmt.Errorf("avails: export license %d: the license has no start", l.ID)
+		}
+		ref := titles(l.TitleID)
+		if ref.IsZero() {
+			return fmt.Errorf("avails: export license %d: title %d has no reference to write", l.ID, l.TitleID)
+		}
+		countries, err := rights.Covered(l.Territories, l.Excluded)
+		if err != nil {
+			return fmt.Errorf("avails: export license %d: %w", l.ID, err)
+		}
+		end := "Open"
+		if !l.End.IsZero() {
+			end = l.End.String()
+		}
+		for _, c := range countries {
+			v := map[string]string{
+				colDisplayName:        l.Licensor,
+				colLicensee:           l.Licensee,
+				colTerritory:          c,
+				colWorkType:           "Movie",
+				colEntryType:          "Full Extract",
+				colTitleInternalAlias: ref.Alias,
+				colContentID:          ref.ContentID,
+				colAltID:              ref.AltID,
+				colLicenseType:        lt,
+				colStart:              l.Start.String(),
+				colEnd:                end,
+				colExclusive:          yesNoText(l.Exclusive),
+				colBrandingRights:     yesNoText(l.OriginalBranding),
+				colAvailID:            l.ExternalID,
+			}
+			row := make([]string, len(exportColumns))
+			for i, col := range exportColumns {
+				row[i] = v[col.name]
+			}
+			rows = append(rows, row)
+		}
+	}
+	switch format {
+	case "csv":
+		return writeCSV(w, rows)
+	case "xlsx":
+		return writeXLSX(w, rows)
+	}
+	return fmt.Errorf("avails: export: format %q: use csv or xlsx", format)
+}
+
+func yesNoText(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return "No"
+}
+
+func writeCSV(w io.Writer, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	header := make([]string, len(exportColumns))
+	for i, c := range exportColumns {
+		header[i] = c.name
+	}
+	if err := cw.Write(header); err != nil {
+		return fmt.Errorf("avails: export csv: %w", err)
+	}
+	if err := cw.WriteAll(rows); err != nil {
+		return fmt.Errorf("avails: export csv: %w", err)
+	}
+	return nil
+}
+
+// writeXLSX writes the workbook: group labels in row 1, column names in row
+// 2, avails from row 3, every cell as text so that dates stay as entered.
+func writeXLSX(w io.Writer, rows [][]string) (err error) {
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("avails: export xlsx: %w", cerr)
+		}
+	}()
+	wrap := func(err error) error { return fmt.Errorf("avails: export xlsx: %w", err) }
+	if err := f.SetSheetName("Sheet1", exportSheet); err != nil {
+		return wrap(err)
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return wrap(err)
+	}
+	sw, err := f.NewStreamWriter(exportSheet)
+	if err != nil {
+		return wrap(err)
+	}
+	if err := sw.SetColWidth(1, len(exportColumns), 20); err != nil {
+		return wrap(err)
+	}
+	groups := make([]any, len(exportColumns))
+	names := make([]any, len(exportColumns))
+	for i, c := range exportColumns {
+		groups[i] = excelize.Cell{StyleID: bold, Value: c.group}
+		names[i] = excelize.Cell{StyleID: bold, Value: c.name}
+	}
+	if err := sw.SetRow("A1", groups); err != nil {
+		return wrap(err)
+	}
+	if err := sw.SetRow("A2", names); err != nil {
+		return wrap(err)
+	}
+	for i, r := range rows {
+		cells := make([]any, len(r))
+		for j, v := range r {
+			cells[j] = v
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", i+3), cells); err != nil {
+			return wrap(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return wrap(err)
+	}
+	if err := f.Write(w); err != nil {
+		return wrap(err)
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/store"
+)
+
+// Problem is an RFC 9457 problem+json body. Extra members carry the details
+// a client can act on: the field that was wrong, the conflicts that refused
+// a license, the rows of a sheet that did not import.
+type Problem struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail,omitempty"`
+	Field     string `json:"field,omitempty"`
+	Value     string `json:"value,omitempty"`
+	ErrorID   string `json:"error_id,omitempty"`
+	Conflicts any    `json:"conflicts,omitempty"`
+	Problems  any    `json:"problems,omitempty"`
+}
+
+// httpError is an error that already knows its status and what the client
+// may be told.
+type httpError struct {
+	status int
+	detail string
+	field  string
+	value  string
+}
+
+func (e *httpError) Error() string { return e.detail }
+
+func errBadRequest(field, value, detail string) error {
+	return &httpError{status: http.StatusBadRequest, field: field, value: value, detail: detail}
+}
+
+func errNotFound(detail string) error {
+	return &httpError{status: http.StatusNotFound, detail: detail}
+}
+
+func errUnauthorized(detail string) error {
+	return &httpError{status: http.StatusUnauthorized, detail: detail}
+}
+
+func errForbidden(detail string) error {
+	return &httpError{status: http.StatusForbidden, detail: detail}
+}
+
+// invalidField is implemented by the domain packages' validation errors.
+type invalidField interface {
+	InvalidField() (field, value, reason string)
+}
+
+// problemRows is implemented by errors that list many bad rows (avails).
+type problemRows interface {
+	ProblemRows() any
+}
+
+// adapt turns a handlerFunc into an http.Handler: a nil error means the
+// handler wrote its answer; anything else becomes problem+json. Internal
+// failures are logged once with an error ID that the client also gets, and
+// their text is never sent.
+func (s *Server) adapt(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		p := s.problemFor(err)
+		if p.Status >= 500 {
+			p.ErrorID = newErrorID()
+			s.Log.Error("request failed", "error_id", p.ErrorID, "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		writeProblem(w, p)
+	})
+}
+
+func (s *Server) problemFor(err error) Problem {
+	var he *httpError
+	var ce *rights.ConflictError
+	var mbe *http.MaxBytesError
+	var inv invalidField
+	var rows problemRows
+	switch {
+	case errors.As(err, &he):
+		return Problem{Status: he.status, Title: http.StatusText(he.status), Detail: he.detail, Field: he.field, Value: he.value}
+	case errors.As(err, &ce):
+		return Problem{Status: http.StatusConflict, Title: "License conflicts with existing rights",
+			Detail:    "the license clashes with existing licenses (listed in conflicts); nothing was stored. Send force=true to store it anyway; the conflict is then recorded and shown.",
+			Conflicts: ce.Conflicts}
+	case errors.As(err, &mbe):
+		return Problem{Status: http.StatusRequestEntityTooLarge, Title: "Request body too large",
+			Detail: "the body is larger than the limit of " + humanBytes(mbe.Limit) + "; send a smaller one or raise LINEUP_MAX_BODY_BYTES"}
+	case errors.As(err, &rows):
+		p := Problem{Status: http.StatusUnprocessableEntity, Title: "The sheet has bad rows; nothing was imported", Detail: err.Error(), Problems: rows.ProblemRows()}
+		if errors.As(err, &inv) {
+			p.Field, p.Value, _ = inv.InvalidField()
+		}
+		return p
+	case errors.As(err, &inv):
+		field, value, reason := inv.InvalidField()
+		return Problem{Status: http.StatusBadRequest, Title: "Invalid " + field, Detail: reason, Field: field, Value: value}
+	case errors.Is(err, store.ErrNotFound):
+		return Problem{Status: http.StatusNotFound, Title: "Not Found", Detail: "no such " + notFoundWhat(err)}
+	default:
+		return Problem{Status: http.StatusInternalServerError, Title: "Internal Server Error",
+			Detail: "something went wrong on our side; quote the error_id when you report it"}
+	}
+}
+
+// notFoundWhat pulls the noun out of a wrapped ErrNotFound ("catalog: get
+// title 42: not found" → "title 42") without leaking anything else.
+func notFoundWhat(err error) string {
+	msg := err.Error()
+	for _, noun := range []string{"title", "license", "person"} {
+		if i := indexWord(msg, noun); i >= 0 {
+			return noun
+		}
+	}
+	return "item"
+}
+
+func indexWord(s, w string) int {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if s[i:i+len(w)] == w {
+			return i
+		}
+	}
+	return -1
+}
+
+func writeProblem(w http.ResponseWriter, p Problem) {
+	if p.Type == "" {
+		p.Type = "about:blank"
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func newErrorID() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return itoa(n) + " bytes"
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return itoa(n/div) + " " + string("KMGTPE"[exp]) + "iB"
+}

@@ -1,0 +1,21 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/lineup/lineup/internal/catalog"
+)
+
+func (s *Server) titlesCreate(w http.ResponseWriter, r *http.Request) error {
+	var t catalog.Title
+	if err := decodeJSON(r, &t); err != nil {
+		return err
+	}
+	created, err := s.Catalog.CreateTitle(r.Context(), t)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/titles/"+strconv.FormatInt(created.ID, 10))
+	return writeJSON(w, http.StatusCreated, created)
+}

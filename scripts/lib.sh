@@ -1,0 +1,82 @@
+# Shared by scripts/demo and scripts/test: install what is missing, or say
+# exactly what to install.
+
+need_root_for() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "missing: $1. Install it (as root: apt-get install -y $2) and run this again." >&2
+		exit 1
+	fi
+}
+
+apt_updated=""
+apt_install() {
+	need_root_for "$*" "$*"
+	if [ -z "$apt_updated" ]; then
+		echo "==> apt-get update" >&2
+		apt-get update -qq >&2
+		apt_updated=1
+	fi
+	echo "==> apt-get install $*" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+ensure_go() {
+	if ! command -v go >/dev/null 2>&1; then
+		if [ -x /usr/local/go/bin/go ]; then
+			export PATH="/usr/local/go/bin:$PATH"
+		else
+			echo "missing: Go 1.26 or newer. Install it from the Go downloads page into /usr/local/go and run this again." >&2
+			exit 1
+		fi
+	fi
+	export PATH="$(go env GOPATH)/bin:$PATH"
+}
+
+ensure_ffmpeg() {
+	command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || apt_install ffmpeg
+}
+
+pg_bindir() {
+	ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+ensure_postgres() {
+	if [ -z "$(pg_bindir)" ] || [ ! -x "$(pg_bindir)/initdb" ]; then
+		apt_install postgresql
+	fi
+	id postgres >/dev/null 2>&1 || { echo "missing: the postgres system user (apt-get install -y postgresql creates it)" >&2; exit 1; }
+}
+
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$(( 20000 + RANDOM % 40000 ))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	echo "no free port found" >&2
+	return 1
+}
+
+# start_postgres DIR starts a throwaway PostgreSQL in DIR on a free loopback
+# port and sets LINEUP_TEST_POSTGRES_URL; stop_postgres DIR ends it.
+start_postgres() {
+	local dir=$1 bin port
+	bin=$(pg_bindir)
+	port=$(free_port)
+	mkdir -p "$dir"
+	chown postgres "$dir"
+	runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
+	runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+		-o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+	export LINEUP_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+	echo "==> PostgreSQL on 127.0.0.1:$port (data in $dir)" >&2
+}
+
+stop_postgres() {
+	local dir=$1
+	[ -d "$dir/data" ] && runuser -u postgres -- "$(pg_bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
