@@ -80,3 +80,11 @@ stop_postgres() {
 	local dir=$1
 	[ -d "$dir/data" ] && runuser -u postgres -- "$(pg_bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
+
+# ensure_versitygw installs the S3-compatible server the blob tests run
+# against (pinned), from the Go module proxy.
+ensure_versitygw() {
+	command -v versitygw >/dev/null 2>&1 && return 0
+	echo "==> go install github.com/versity/versitygw/cmd/versitygw@v1.8.0 (a few minutes, once)" >&2
+	go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
+}

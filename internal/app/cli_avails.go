@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 
-	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/rights/avails"
 )
 
@@ -84,25 +82,15 @@ func availsExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var ls []rights.License
-	refs := map[int64]avails.TitleRef{}
-	var ids []int64
-	for _, l := range all {
-		switch l.Type {
-		case rights.SVOD, rights.AVOD, rights.TVOD, rights.EST:
-			ls = append(ls, l)
-			ids = append(ids, l.TitleID)
-		}
-	}
-	titles, err := svc.catalog.GetTitles(ctx, ids)
+	ls := avails.Digital(all)
+	titles, err := svc.catalog.GetTitles(ctx, avails.TitleIDs(ls))
 	if err != nil {
 		return err
 	}
-	for id, t := range titles {
-		refs[id] = avails.TitleRef{ContentID: "lineup:title:" + strconv.FormatInt(id, 10), Alias: t.OriginalTitle}
-	}
 	var buf bytes.Buffer
-	if err := avails.Export(&buf, *format, ls, func(id int64) avails.TitleRef { return refs[id] }); err != nil {
+	if err := avails.Export(&buf, *format, ls, func(id int64) avails.TitleRef {
+		return avails.TitleRef{ContentID: titles[id].ContentID(), Alias: titles[id].OriginalTitle}
+	}); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -76,3 +76,8 @@ ORDER BY 1 LIMIT 3`, []any{alias}, func(rows *sql.Rows) error {
 	}
 	return ids[0], nil
 }
+
+// ContentID returns the identifier Lineup gives the title in exchanged
+// documents such as avails sheets ("lineup:title:42"); ResolveTitleRef
+// reads it back.
+func (t Title) ContentID() string { return TitleRefPrefix + strconv.FormatInt(t.ID, 10) }

@@ -3,9 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 
-	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/rights/avails"
 )
 
@@ -29,47 +27,21 @@ func (s *Server) availsExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Avails speak of digital distribution only: theatrical and TV grants
-	// have no row in the sheet and are left out.
-	var ls []rights.License
-	for _, l := range all {
-		switch l.Type {
-		case rights.SVOD, rights.AVOD, rights.TVOD, rights.EST:
-			ls = append(ls, l)
-		}
-	}
-	refs, err := s.titleRefs(r, ls)
+	ls := avails.Digital(all)
+	titles, err := s.Catalog.GetTitles(r.Context(), avails.TitleIDs(ls))
 	if err != nil {
 		return err
 	}
 	// Built whole before the first byte goes out, so that a failure is
 	// still a proper problem response rather than half a sheet.
 	var buf bytes.Buffer
-	if err := avails.Export(&buf, format, ls, func(id int64) avails.TitleRef { return refs[id] }); err != nil {
+	if err := avails.Export(&buf, format, ls, func(id int64) avails.TitleRef {
+		return avails.TitleRef{ContentID: titles[id].ContentID(), Alias: titles[id].OriginalTitle}
+	}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", `attachment; filename="avails.`+format+`"`)
 	_, err = buf.WriteTo(w)
 	return err
-}
-
-func (s *Server) titleRefs(r *http.Request, ls []rights.License) (map[int64]avails.TitleRef, error) {
-	seen := map[int64]bool{}
-	var ids []int64
-	for _, l := range ls {
-		if !seen[l.TitleID] {
-			seen[l.TitleID] = true
-			ids = append(ids, l.TitleID)
-		}
-	}
-	titles, err := s.Catalog.GetTitles(r.Context(), ids)
-	if err != nil {
-		return nil, err
-	}
-	refs := make(map[int64]avails.TitleRef, len(ids))
-	for id, t := range titles {
-		refs[id] = avails.TitleRef{ContentID: "lineup:title:" + strconv.FormatInt(id, 10), Alias: t.OriginalTitle}
-	}
-	return refs, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
@@ -119,21 +120,12 @@ func (s *Server) problemFor(err error) Problem {
 // title 42: not found" → "title 42") without leaking anything else.
 func notFoundWhat(err error) string {
 	msg := err.Error()
-	for _, noun := range []string{"title", "license", "person"} {
-		if i := indexWord(msg, noun); i >= 0 {
+	for _, noun := range []string{"title", "license", "person", "asset"} {
+		if strings.Contains(msg, noun) {
 			return noun
 		}
 	}
 	return "item"
-}
-
-func indexWord(s, w string) int {
-	for i := 0; i+len(w) <= len(s); i++ {
-		if s[i:i+len(w)] == w {
-			return i
-		}
-	}
-	return -1
 }
 
 func writeProblem(w http.ResponseWriter, p Problem) {

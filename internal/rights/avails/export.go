@@ -160,3 +160,29 @@ func writeXLSX(w io.Writer, rows [][]string) (err error) {
 	}
 	return nil
 }
+
+// Digital returns the licenses an avails sheet can express (SVOD, AVOD,
+// TVOD and EST), in order: theatrical and TV grants have no row in a sheet.
+func Digital(ls []rights.License) []rights.License {
+	var out []rights.License
+	for _, l := range ls {
+		switch l.Type {
+		case rights.SVOD, rights.AVOD, rights.TVOD, rights.EST:
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TitleIDs returns the distinct titles of the licenses, in first-seen order.
+func TitleIDs(ls []rights.License) []int64 {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, l := range ls {
+		if !seen[l.TitleID] {
+			seen[l.TitleID] = true
+			ids = append(ids, l.TitleID)
+		}
+	}
+	return ids
+}
