@@ -141,7 +141,7 @@ func (e *env) open(ctx context.Context) (*services, error) {
 	if n > 0 {
 		e.log.Info("migrated database", "applied", n, "database", db.Location)
 	}
-	return &services{
+	svc := &services{
 		db:      db,
 		catalog: catalog.New(db),
 		rights: rights.New(db, rights.Config{
@@ -150,7 +150,8 @@ func (e *env) open(ctx context.Context) (*services, error) {
 			ComingSoonHorizon: time.Duration(e.cfg.ComingSoonDays) * 24 * time.Hour,
 			LeavingSoonWithin: e.cfg.LeavingSoonDays,
 		}),
-	}, nil
+	}
+	return svc, nil
 }
 
 func runMigrate(ctx context.Context, e *env, args []string) error {

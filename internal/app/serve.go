@@ -24,6 +24,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer svc.db.Close()
+	// Fresh planner statistics keep the rights queries on their indexes
+	// (see rights.Service.Optimize); cheap, so done at every start.
+	if err := svc.rights.Optimize(ctx); err != nil {
+		e.log.Warn("could not refresh planner statistics", "err", err)
+	}
 	return e.serve(ctx, svc, nil)
 }
 
@@ -34,7 +39,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 func (e *env) serve(ctx context.Context, svc *services, ready func(addr string)) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler := web.New(web.Deps{
+	handler, err := web.New(web.Deps{
 		Log:              e.log,
 		DB:               svc.db,
 		Catalog:          svc.catalog,
@@ -47,6 +52,9 @@ func (e *env) serve(ctx context.Context, svc *services, ready func(addr string))
 		Licensee:         e.cfg.Licensee,
 		Registry:         reg,
 	})
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w (set LINEUP_ADDR or --addr to another address)", e.cfg.Addr, err)

@@ -135,6 +135,7 @@ type ConflictError struct {
 	Conflicts []Conflict
 }
 
+// Error says how many conflicts were found; Conflicts lists them.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("rights: license conflicts with %d existing grant(s)", len(e.Conflicts))
 }

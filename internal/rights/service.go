@@ -482,17 +482,21 @@ func rowsPerStatement(d store.Dialect, cols int) int {
 
 // insertRows inserts rows with multi-row INSERT statements: head is
 // "INSERT INTO t (a, b, c)", tail an optional suffix such as "RETURNING id",
-// whose first column of every returned row is passed to scan. Full chunks
-// share one prepared statement.
+// whose first column of every returned row is passed to scan. When several
+// full chunks follow each other they share one prepared statement; a lone
+// statement is sent as it is (pgx caches it), which saves the round trips
+// of preparing and closing it.
 func insertRows(ctx context.Context, tx *sql.Tx, d store.Dialect, head, tail string, cols int, rows [][]any, scan func(int64)) error {
 	per := rowsPerStatement(d, cols)
 	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
+	if len(rows) >= 2*per {
+		var err error
+		if full, err = tx.PrepareContext(ctx, valuesSQL(head, tail, cols, per)); err != nil {
+			return err
 		}
-	}()
-	args := make([]any, 0, per*cols)
+		defer full.Close()
+	}
+	args := make([]any, 0, min(per, len(rows))*cols)
 	for len(rows) > 0 {
 		n := min(per, len(rows))
 		chunk := rows[:n]
@@ -501,28 +505,22 @@ func insertRows(ctx context.Context, tx *sql.Tx, d store.Dialect, head, tail str
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		var stmt *sql.Stmt
+		var q interface {
+			ExecContext(context.Context, ...any) (sql.Result, error)
+			QueryContext(context.Context, ...any) (*sql.Rows, error)
+		}
 		if n == per && full != nil {
-			stmt = full
+			q = full
 		} else {
-			var err error
-			stmt, err = tx.PrepareContext(ctx, valuesSQL(head, tail, cols, n))
-			if err != nil {
-				return err
-			}
-			if n == per && len(rows) > 0 {
-				full = stmt
-			} else {
-				defer stmt.Close()
-			}
+			q = adhoc{tx, valuesSQL(head, tail, cols, n)}
 		}
 		if tail == "" {
-			if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			if _, err := q.ExecContext(ctx, args...); err != nil {
 				return err
 			}
 			continue
 		}
-		res, err := stmt.QueryContext(ctx, args...)
+		res, err := q.QueryContext(ctx, args...)
 		if err != nil {
 			return err
 		}
@@ -540,6 +538,20 @@ func insertRows(ctx context.Context, tx *sql.Tx, d store.Dialect, head, tail str
 		}
 	}
 	return nil
+}
+
+// adhoc runs one statement text on a transaction, shaped like a *sql.Stmt.
+type adhoc struct {
+	tx    *sql.Tx
+	query string
+}
+
+func (a adhoc) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return a.tx.ExecContext(ctx, a.query, args...)
+}
+
+func (a adhoc) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return a.tx.QueryContext(ctx, a.query, args...)
 }
 
 // valuesSQL writes "head VALUES ($1,…),(…) tail" for n rows of cols.

@@ -3,8 +3,10 @@ package rights
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -386,6 +388,61 @@ func TestImportSkipsConflictChecksButValidates(t *testing.T) {
 		}
 		if n := countRows(t, db, "licenses"); n != 50 {
 			t.Errorf("a failed import stores nothing: %d licenses", n)
+		}
+	})
+}
+
+func TestConcurrentConflictingAddsAreSerialized(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newService(db)
+		title := newTitle(t, db, "t")
+		const n = 6
+		// Open n connections first and start together, so that the adds
+		// really overlap.
+		var warm sync.WaitGroup
+		for range n {
+			warm.Go(func() { db.ExecContext(ctx, `SELECT 1`) })
+		}
+		warm.Wait()
+		start := make(chan struct{})
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				<-start
+				_, _, err := s.Add(ctx, with(svod(title, "2018-06-22", ""), func(l *License) {
+					l.Exclusive = true
+					l.Licensee = fmt.Sprint("licensee ", i)
+					l.Territories = []string{"FR"}
+				}), false)
+				errs <- err
+			}()
+		}
+		close(start)
+		stored := 0
+		for range n {
+			err := <-errs
+			var ce *ConflictError
+			switch {
+			case err == nil:
+				stored++
+			case !errors.As(err, &ce):
+				t.Errorf("a concurrent add fails only by conflict: %v", err)
+			}
+		}
+		if stored != 1 {
+			t.Errorf("of %d concurrent exclusive licenses for one territory exactly one may be stored unforced, got %d", n, stored)
+		}
+	})
+}
+
+func TestOptimize(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newService(db)
+		title := newTitle(t, db, "t")
+		mustAdd(t, s, svod(title, "2018-06-22", ""))
+		if err := s.Optimize(context.Background()); err != nil {
+			t.Errorf("Optimize must run on both engines: %v", err)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -107,6 +108,10 @@ func (s *Server) problemFor(err error) Problem {
 		return p
 	case errors.As(err, &inv):
 		field, value, reason := inv.InvalidField()
+		var be *rights.BatchError
+		if errors.As(err, &be) {
+			reason = fmt.Sprintf("entry %d: %s", be.Entry, reason)
+		}
 		return Problem{Status: http.StatusBadRequest, Title: "Invalid " + field, Detail: reason, Field: field, Value: value}
 	case errors.Is(err, store.ErrNotFound):
 		return Problem{Status: http.StatusNotFound, Title: "Not Found", Detail: "no such " + notFoundWhat(err)}

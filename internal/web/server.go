@@ -4,6 +4,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -47,13 +48,16 @@ type Deps struct {
 // requests, so any number of them can run behind a load balancer.
 type Server struct {
 	Deps
+	assets  *assets
 	mux     *http.ServeMux
 	metrics *httpMetrics
 	handler http.Handler
 }
 
-// New builds the server and its route table.
-func New(d Deps) *Server {
+// New builds the server and its route table. It fails when an embedded
+// template or asset is broken, so that a bad build fails at start, not on a
+// request.
+func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -64,6 +68,10 @@ func New(d Deps) *Server {
 		d.MaxBodyBytes = 10 << 20
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux()}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, fmt.Errorf("web: static assets: %w", err)
+	}
 	s.metrics = newHTTPMetrics(d.Registry)
 	for _, rt := range s.routes() {
 		h := rt.handle
@@ -76,7 +84,7 @@ func New(d Deps) *Server {
 		return errNotFound("no such page: " + r.URL.Path)
 	}))
 	s.handler = s.logRequests(s.countRequests(s.limitBody(s.mux)))
-	return s
+	return s, nil
 }
 
 // ServeHTTP serves one request. It is safe for concurrent use.
@@ -92,33 +100,47 @@ type route struct {
 	pattern string
 	admin   bool // needs the admin role
 	handle  handlerFunc
+	// page marks routes that are not part of the JSON API (pages, static
+	// files); the OpenAPI document lists every other route.
+	page bool
 }
 
-// routes is the whole HTTP surface; the OpenAPI document must list exactly
-// these (a test keeps them in step).
+// routes is the whole HTTP surface, read top to bottom; the OpenAPI
+// document must list exactly its API routes (a test keeps them in step).
 func (s *Server) routes() []route {
+	api := func(method, pattern string, h handlerFunc) route {
+		return route{method: method, pattern: pattern, handle: h}
+	}
+	admin := func(method, pattern string, h handlerFunc) route {
+		return route{method: method, pattern: pattern, handle: h, admin: true}
+	}
+	page := func(method, pattern string, h handlerFunc) route {
+		return route{method: method, pattern: pattern, handle: h, page: true}
+	}
 	return []route{
-		{"GET", "/healthz", false, s.healthz},
-		{"GET", "/readyz", false, s.readyz},
-		{"GET", "/metrics", false, s.metricsHandler},
-		{"GET", "/api/v1/openapi.json", false, s.openAPI},
+		api("GET", "/healthz", s.healthz),
+		api("GET", "/readyz", s.readyz),
+		api("GET", "/metrics", s.metricsHandler),
+		api("GET", "/api/v1/openapi.json", s.openAPI),
 
-		{"GET", "/api/v1/territories", false, s.territoriesList},
+		api("GET", "/api/v1/territories", s.territoriesList),
 
-		{"GET", "/api/v1/titles", false, s.titlesList},
-		{"POST", "/api/v1/titles", true, s.titlesCreate},
-		{"GET", "/api/v1/titles/{id}", false, s.titlesGet},
+		api("GET", "/api/v1/titles", s.titlesList),
+		admin("POST", "/api/v1/titles", s.titlesCreate),
+		api("GET", "/api/v1/titles/{id}", s.titlesGet),
 
-		{"GET", "/api/v1/licenses", true, s.licensesList},
-		{"POST", "/api/v1/licenses", true, s.licensesCreate},
-		{"POST", "/api/v1/licenses/check", true, s.licensesCheck},
-		{"GET", "/api/v1/licenses/{id}", true, s.licensesGet},
-		{"GET", "/api/v1/conflicts", true, s.conflictsList},
+		admin("GET", "/api/v1/licenses", s.licensesList),
+		admin("POST", "/api/v1/licenses", s.licensesCreate),
+		admin("POST", "/api/v1/licenses/check", s.licensesCheck),
+		admin("GET", "/api/v1/licenses/{id}", s.licensesGet),
+		admin("GET", "/api/v1/conflicts", s.conflictsList),
 
-		{"POST", "/api/v1/avails", true, s.availsImport},
-		{"GET", "/api/v1/avails", true, s.availsExport},
+		admin("POST", "/api/v1/avails", s.availsImport),
+		admin("GET", "/api/v1/avails", s.availsExport),
 
-		{"GET", "/api/v1/availability", false, s.availabilityGet},
-		{"GET", "/api/v1/lineup", false, s.lineupGet},
+		api("GET", "/api/v1/availability", s.availabilityGet),
+		api("GET", "/api/v1/lineup", s.lineupGet),
+
+		page("GET", "/static/{hash}/{name...}", s.staticFile),
 	}
 }
