@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/charts"
+	"github.com/lineup/lineup/internal/editorial"
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
 )
@@ -37,6 +39,9 @@ func commands() []command {
 		{"avails", "import FILE|export", "EMA Avails sheets in and out", runAvails},
 		{"availability", "--title ID --territory CC [--at T]", "can the service stream a title there and then?", runAvailability},
 		{"lineup", "--territory CC [--at T]", "the lineup rows of a territory", runLineup},
+		{"boxoffice", "import FILE|rates FILE|show --title ID", "box-office grosses in and out", runBoxoffice},
+		{"records", "--territory CC [--director-gender G] [--language L]", "who held a box-office record when", runRecords},
+		{"editorial", "import FILE|list --title ID", "interviews and stories", runEditorial},
 	}
 }
 
@@ -121,9 +126,11 @@ func newLogger(w io.Writer, cfg Config) *slog.Logger {
 
 // services are the domain services over one open database.
 type services struct {
-	db      *store.DB
-	catalog *catalog.Service
-	rights  *rights.Service
+	db        *store.DB
+	catalog   *catalog.Service
+	rights    *rights.Service
+	boxoffice *charts.BoxOffice
+	editorial *editorial.Service
 }
 
 // open opens and migrates the database and builds the services. The caller
@@ -151,6 +158,8 @@ func (e *env) open(ctx context.Context) (*services, error) {
 			LeavingSoonWithin: e.cfg.LeavingSoonDays,
 		}),
 	}
+	svc.boxoffice = charts.NewBoxOffice(db, charts.Config{Resolve: charts.CatalogResolver(svc.catalog)})
+	svc.editorial = editorial.New(db, svc.catalog)
 	return svc, nil
 }
 

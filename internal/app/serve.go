@@ -44,6 +44,8 @@ func (e *env) serve(ctx context.Context, svc *services, ready func(addr string))
 		DB:               svc.db,
 		Catalog:          svc.catalog,
 		Rights:           svc.rights,
+		BoxOffice:        svc.boxoffice,
+		Editorial:        svc.editorial,
 		AdminToken:       e.cfg.AdminToken,
 		ServiceName:      e.cfg.ServiceName,
 		MaxBodyBytes:     e.cfg.MaxBodyBytes,

@@ -695,3 +695,16 @@ func (b *BoxOffice) Territories(ctx context.Context, titleID int64) ([]string, e
 	}
 	return out, rows.Err()
 }
+
+// ProblemRows returns the problems for an API answer that lists them.
+func (e *ImportError) ProblemRows() any { return e.Problems }
+
+// InvalidField summarizes the first problem (field, value, reason), for
+// callers that show one line.
+func (e *ImportError) InvalidField() (field, value, reason string) {
+	if len(e.Problems) == 0 {
+		return "file", "", "the import was refused"
+	}
+	p := e.Problems[0]
+	return p.Column, p.Value, fmt.Sprintf("row %d: %s", p.Row, p.Reason)
+}

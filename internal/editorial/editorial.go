@@ -499,3 +499,16 @@ func idList(stories []Story) (string, []any) {
 	}
 	return strings.Join(marks, ", "), args
 }
+
+// ProblemRows returns the problems for an API answer that lists them.
+func (e *ImportError) ProblemRows() any { return e.Problems }
+
+// InvalidField summarizes the first problem (field, value, reason), for
+// callers that show one line.
+func (e *ImportError) InvalidField() (field, value, reason string) {
+	if len(e.Problems) == 0 {
+		return "story", "", "the story was refused"
+	}
+	p := e.Problems[0]
+	return p.Field, p.Value, fmt.Sprintf("line %d: %s", p.Line, p.Reason)
+}

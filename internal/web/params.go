@@ -92,3 +92,11 @@ func queryBool(r *http.Request, name string) (bool, error) {
 	}
 	return b, nil
 }
+
+// langOf is the language the request asks for (?lang=), English by default.
+func langOf(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		return l
+	}
+	return "en"
+}

@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/charts"
+	"github.com/lineup/lineup/internal/editorial"
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
 )
@@ -23,6 +25,10 @@ type Deps struct {
 	DB      *store.DB
 	Catalog *catalog.Service
 	Rights  *rights.Service
+	// BoxOffice keeps grosses, milestones and records.
+	BoxOffice *charts.BoxOffice
+	// Editorial keeps interviews and stories.
+	Editorial *editorial.Service
 	// AdminToken, when not empty, is accepted as a bearer token with the
 	// admin role (LINEUP_ADMIN_TOKEN). When empty, writes are refused.
 	AdminToken string
@@ -140,6 +146,15 @@ func (s *Server) routes() []route {
 
 		api("GET", "/api/v1/availability", s.availabilityGet),
 		api("GET", "/api/v1/lineup", s.lineupGet),
+
+		admin("POST", "/api/v1/boxoffice", s.boxofficeImport),
+		api("GET", "/api/v1/titles/{id}/boxoffice", s.titleBoxoffice),
+		api("GET", "/api/v1/titles/{id}/boxoffice.svg", s.titleBoxofficeSVG),
+		api("GET", "/api/v1/records", s.recordsGet),
+
+		admin("POST", "/api/v1/stories", s.storiesImport),
+		api("GET", "/api/v1/stories/{id}", s.storiesGet),
+		api("GET", "/api/v1/titles/{id}/stories", s.titleStories),
 
 		page("GET", "/static/{hash}/{name...}", s.staticFile),
 	}

@@ -1,0 +1,206 @@
+package accounts
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+)
+
+// Session is a signed-in browser or API client.
+type Session struct {
+	// ID names the session without granting it: the hex SHA-256 of the
+	// token. It is what the database keys on and what CSRF tokens are
+	// derived from; it is safe to log.
+	ID string
+	// Token is the secret the client presents (cookie or Bearer). It is
+	// set only in the Session that SignIn returns: the database does not
+	// keep it.
+	Token string
+	User  User
+	// ProfileID is the profile chosen in this session, 0 until one is.
+	ProfileID int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// tokenBytes is the size of a session token's randomness.
+const tokenBytes = 32
+
+// sessionID returns the stored name of a token: its SHA-256 in hex.
+func sessionID(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// SignIn checks an email and password and opens a session. addr is the
+// client's address (as (*geo.Locator).ClientAddr finds it), "" when unknown; failed
+// attempts are counted per email and per address, and once either passes
+// its limit within the window SignIn returns a *LimitError without checking
+// the password. A wrong password and an unknown email both return
+// ErrInvalidCredentials, after the same amount of hashing. A success clears
+// the email's count.
+func (s *Service) SignIn(ctx context.Context, email, password, addr string) (Session, error) {
+	key := emailKey(email)
+	if len(key) > 254 {
+		// No account has such an email (AddUser refuses it); answering
+		// at once reveals nothing and keeps junk out of the counters.
+		return Session{}, fmt.Errorf("accounts: sign in: %w", ErrInvalidCredentials)
+	}
+	scopes := []limitScope{{"account", "account:" + key, s.cfg.AccountLimit}}
+	if a := addressScope(addr); a != "" {
+		scopes = append(scopes, limitScope{"address", a, s.cfg.AddressLimit})
+	}
+	// Reserve a failure before hashing, so that a burst of parallel
+	// guesses cannot all pass the check before any of them is counted.
+	if err := s.hitAll(ctx, scopes); err != nil {
+		return Session{}, err
+	}
+
+	var hash string
+	var u User
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email_key = $1`, key), &hash)
+	known := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Session{}, fmt.Errorf("accounts: sign in: %w", err)
+	}
+	if !known {
+		hash = s.dummyHash
+	}
+	ok := false
+	if len(password) <= 4*MaxPasswordLength {
+		ok, err = argon2id.ComparePasswordAndHash(password, hash)
+		if err != nil {
+			return Session{}, fmt.Errorf("accounts: sign in: check hash: %w", err)
+		}
+	}
+	if !ok || !known {
+		return Session{}, fmt.Errorf("accounts: sign in: %w", ErrInvalidCredentials)
+	}
+	// Success: forget the account's failures and give the address back
+	// the attempt reserved for this one.
+	if err := s.clear(ctx, scopes[0].key); err != nil {
+		return Session{}, err
+	}
+	if len(scopes) > 1 {
+		if err := s.unhit(ctx, scopes[1].key); err != nil {
+			return Session{}, err
+		}
+	}
+	return s.openSession(ctx, u)
+}
+
+func (s *Service) openSession(ctx context.Context, u User) (Session, error) {
+	b := make([]byte, tokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return Session{}, fmt.Errorf("accounts: session token: %w", err)
+	}
+	now := fromMillis(millis(s.now()))
+	sess := Session{
+		Token:     base64.RawURLEncoding.EncodeToString(b),
+		User:      u,
+		CreatedAt: now,
+		ExpiresAt: now.Add(s.cfg.SessionTTL),
+	}
+	sess.ID = sessionID(sess.Token)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		sess.ID, u.ID, millis(sess.CreatedAt), millis(sess.ExpiresAt))
+	if err != nil {
+		return Session{}, fmt.Errorf("accounts: open session: %w", err)
+	}
+	return sess, nil
+}
+
+// Session returns the live session a token names, with its user and chosen
+// profile. An unknown, signed-out or expired token is ErrNoSession
+// (wrapped). The returned Session's Token is left empty.
+func (s *Service) Session(ctx context.Context, token string) (Session, error) {
+	if token == "" || len(token) > 256 {
+		return Session{}, fmt.Errorf("accounts: session: %w", ErrNoSession)
+	}
+	id := sessionID(token)
+	var sess Session
+	var profile sql.NullInt64
+	var created, expires int64
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.home_territory, u.created_at,
+			s.profile_id, s.created_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.id = $1 AND s.expires_at > $2`, id, millis(s.now())), &profile, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, fmt.Errorf("accounts: session: %w", ErrNoSession)
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("accounts: session: %w", err)
+	}
+	sess.ID, sess.User, sess.ProfileID = id, u, profile.Int64
+	sess.CreatedAt, sess.ExpiresAt = fromMillis(created), fromMillis(expires)
+	return sess, nil
+}
+
+// SignOut ends the session a token names. Signing out a session that does
+// not exist (any more) is not an error.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, sessionID(token)); err != nil {
+		return fmt.Errorf("accounts: sign out: %w", err)
+	}
+	return nil
+}
+
+// SignOutEverywhere ends every session of a user.
+func (s *Service) SignOutEverywhere(ctx context.Context, userID int64) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("accounts: sign out everywhere: %w", err)
+	}
+	return nil
+}
+
+// SelectProfile makes profileID the current profile of the session a token
+// names. The profile must belong to the session's user (otherwise an error
+// wrapping store.ErrNotFound); a profile with a PIN needs it (a wrong one is
+// ErrWrongPIN, too many a *LimitError, see CheckPIN). profileID 0 leaves the
+// session without a profile (back to the picker).
+func (s *Service) SelectProfile(ctx context.Context, token string, profileID int64, pin string) error {
+	sess, err := s.Session(ctx, token)
+	if err != nil {
+		return err
+	}
+	if profileID != 0 {
+		if err := s.CheckPIN(ctx, sess.User.ID, profileID, pin); err != nil {
+			return err
+		}
+	}
+	var arg any
+	if profileID != 0 {
+		arg = profileID
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE sessions SET profile_id = $1 WHERE id = $2`, arg, sess.ID); err != nil {
+		return fmt.Errorf("accounts: select profile: %w", err)
+	}
+	return nil
+}
+
+// Sweep deletes expired sessions and attempt counters whose window has
+// closed, and returns how many rows it removed. Nothing depends on it for
+// correctness (lookups check expiry); a periodic job calls it to keep the
+// tables small.
+func (s *Service) Sweep(ctx context.Context) (int64, error) {
+	now := s.now()
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, millis(now))
+	if err != nil {
+		return 0, fmt.Errorf("accounts: sweep sessions: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	res, err = s.db.ExecContext(ctx, `DELETE FROM attempt_failures WHERE window_start <= $1`, millis(now.Add(-s.cfg.LimitWindow)))
+	if err != nil {
+		return n, fmt.Errorf("accounts: sweep attempts: %w", err)
+	}
+	m, _ := res.RowsAffected()
+	return n + m, nil
+}

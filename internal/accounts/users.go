@@ -1,0 +1,174 @@
+package accounts
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/alexedwards/argon2id"
+
+	"github.com/lineup/lineup/internal/store"
+)
+
+// NewUser is what it takes to create an account.
+type NewUser struct {
+	Email    string
+	Password string
+	// Role is RoleViewer when empty. SignUp ignores it and always makes a
+	// viewer.
+	Role Role
+	// HomeTerritory is one ISO 3166-1 alpha-2 code, or "" when unknown.
+	HomeTerritory string
+}
+
+// SignUp creates a viewer account, if the operator lets people sign up
+// (Config.SignUpOpen); otherwise it returns ErrSignUpClosed. Invalid input
+// is a *FieldError; an email already registered, in any case, is a
+// *FieldError wrapping ErrEmailTaken. SignUp creates no profile and signs no
+// one in: the caller follows with AddProfile and SignIn.
+func (s *Service) SignUp(ctx context.Context, nu NewUser) (User, error) {
+	if !s.cfg.SignUpOpen {
+		return User{}, fmt.Errorf("accounts: sign up: %w", ErrSignUpClosed)
+	}
+	nu.Role = RoleViewer
+	return s.AddUser(ctx, nu)
+}
+
+// AddUser creates an account whether or not sign-up is open; it is what
+// `lineup user add` calls. Errors are as for SignUp.
+func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
+	email, key, err := checkEmail(nu.Email)
+	if err != nil {
+		return User{}, err
+	}
+	if err := checkPassword(nu.Password); err != nil {
+		return User{}, err
+	}
+	role, err := checkRole(nu.Role)
+	if err != nil {
+		return User{}, err
+	}
+	home, err := checkHome("home_territory", nu.HomeTerritory)
+	if err != nil {
+		return User{}, err
+	}
+	hash, err := argon2id.CreateHash(nu.Password, s.params)
+	if err != nil {
+		return User{}, fmt.Errorf("accounts: hash password: %w", err)
+	}
+	u := User{Email: email, Role: role, HomeTerritory: home, CreatedAt: fromMillis(millis(s.now()))}
+	err = s.db.QueryRowContext(ctx, `INSERT INTO users (email, email_key, password_hash, role, home_territory, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		email, key, hash, string(role), home, millis(u.CreatedAt)).Scan(&u.ID)
+	if s.db.Dialect.IsUniqueViolation(err) {
+		fe := fieldErr("email", email, ErrEmailTaken.Error())
+		fe.Err = ErrEmailTaken
+		return User{}, fe
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("accounts: add user: %w", err)
+	}
+	return u, nil
+}
+
+const userColumns = `id, email, role, home_territory, created_at`
+
+func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
+	var u User
+	var role string
+	var created int64
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &role, &u.HomeTerritory, &created}, extra...)...); err != nil {
+		return User{}, err
+	}
+	u.Role, u.CreatedAt = Role(role), fromMillis(created)
+	return u, nil
+}
+
+// User returns the user with the given ID, or an error wrapping
+// store.ErrNotFound.
+func (s *Service) User(ctx context.Context, id int64) (User, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("accounts: user %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("accounts: user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with the email, matched without regard to
+// case, or an error wrapping store.ErrNotFound. It is for operators (the
+// CLI); sign-in never reveals whether an email is registered.
+func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = $1`, emailKey(email)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("accounts: user with that email: %w", store.ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("accounts: user by email: %w", err)
+	}
+	return u, nil
+}
+
+// SetPassword replaces a user's password and signs the user out of every
+// session. A missing user is an error wrapping store.ErrNotFound; a weak
+// password a *FieldError.
+func (s *Service) SetPassword(ctx context.Context, userID int64, password string) error {
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	hash, err := argon2id.CreateHash(password, s.params)
+	if err != nil {
+		return fmt.Errorf("accounts: hash password: %w", err)
+	}
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
+		if err != nil {
+			return fmt.Errorf("accounts: set password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("accounts: set password of user %d: %w", userID, store.ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("accounts: end sessions: %w", err)
+		}
+		return nil
+	})
+}
+
+// SetHomeTerritory records the user's country of residence ("" for
+// unknown). An invalid code is a *FieldError; a missing user an error
+// wrapping store.ErrNotFound.
+func (s *Service) SetHomeTerritory(ctx context.Context, userID int64, code string) error {
+	home, err := checkHome("home_territory", code)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET home_territory = $1 WHERE id = $2`, home, userID)
+	if err != nil {
+		return fmt.Errorf("accounts: set home territory: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("accounts: set home territory of user %d: %w", userID, store.ErrNotFound)
+	}
+	return nil
+}
+
+// SetRole gives a user a role. A missing user is an error wrapping
+// store.ErrNotFound; an unknown role a *FieldError.
+func (s *Service) SetRole(ctx context.Context, userID int64, role Role) error {
+	r, err := checkRole(role)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET role = $1 WHERE id = $2`, string(r), userID)
+	if err != nil {
+		return fmt.Errorf("accounts: set role: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("accounts: set role of user %d: %w", userID, store.ErrNotFound)
+	}
+	return nil
+}
