@@ -88,3 +88,11 @@ ensure_versitygw() {
 	echo "==> go install github.com/versity/versitygw/cmd/versitygw@v1.8.0 (a few minutes, once)" >&2
 	go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 }
+
+ensure_chromium() {
+	command -v chromium >/dev/null 2>&1 || apt_install chromium
+}
+
+ensure_npm() {
+	command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+}

@@ -30,9 +30,11 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "", "run the web server", runServe},
+		{"serve", "[--role all|web|worker]", "run the web server and/or the encode workers", runServe},
 		{"demo", "", "load the demo catalogue and serve it", runDemo},
 		{"migrate", "", "apply pending database migrations", runMigrate},
+		{"ingest", "FILE --title ID [--audio LANG=FILE] [--subtitle LANG=FILE]", "ingest a film and encode it", runIngest},
+		{"user", "add --email E --password P [--admin]", "add an account", runUser},
 		{"config", "[--json]", "print the effective configuration, secrets masked", runConfig},
 		{"titles", "add|list|show", "manage the catalogue", runTitles},
 		{"licenses", "add|list|check|conflicts", "manage licenses", runLicenses},

@@ -27,6 +27,7 @@ type cli struct {
 func newCLI(t *testing.T, databaseURL string) *cli {
 	return &cli{t: t, env: map[string]string{
 		"LINEUP_DATABASE_URL": databaseURL,
+		"LINEUP_DATA_DIR":     t.TempDir(),
 		"LINEUP_LOG_LEVEL":    "warn",
 	}}
 }
@@ -131,14 +132,14 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	svc, err := e.open(ctx)
+	rt, err := e.openRuntime(ctx, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer svc.db.Close()
+	defer rt.close(context.Background())
 	addrc := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- e.serve(ctx, svc, func(a string) { addrc <- a }) }()
+	go func() { done <- e.serve(ctx, rt, func(a string) { addrc <- a }) }()
 	addr := <-addrc
 
 	pr, pw := io.Pipe()

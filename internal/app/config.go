@@ -32,6 +32,18 @@ type Config struct {
 	LogLevel         string
 	LogFormat        string
 	ShutdownTimeout  time.Duration
+	StorageURL       string
+	SecretKey        string
+	PlaybackKeys     string
+	SignUp           bool
+	GeoIPDB          string
+	TrustedProxies   string
+	CountryHeader    string
+	PublicURL        string
+	MaxUploadBytes   int64
+	FFmpeg           string
+	FFprobe          string
+	SearchDir        string
 }
 
 // setting describes one configuration value once: its flag, its
@@ -135,6 +147,49 @@ func settings() []setting {
 			return nil
 		},
 		func(c *Config) string { return c.ShutdownTimeout.String() })
+	set, get = str(func(c *Config) *string { return &c.StorageURL })
+	add(setting{flag: "storage-url", env: "LINEUP_STORAGE_URL", def: "", secret: true,
+		help: "where media lives: file:///path (default: DATA_DIR/media) or s3://bucket?endpoint=host:port (credentials from LINEUP_S3_ACCESS_KEY/LINEUP_S3_SECRET_KEY)"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.SecretKey })
+	add(setting{flag: "secret-key", env: "LINEUP_SECRET_KEY", def: "", secret: true,
+		help: "key every web node shares for CSRF tokens and (unless LINEUP_PLAYBACK_KEYS) playback tokens; default: generated once into DATA_DIR/secret.key"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.PlaybackKeys })
+	add(setting{flag: "playback-keys", env: "LINEUP_PLAYBACK_KEYS", def: "", secret: true,
+		help: "playback token keys, kid:base64 comma-separated, the first signs (for rotation); default: derived from the secret key"}, set, get)
+	add(setting{flag: "signup", env: "LINEUP_SIGNUP", def: "true", help: "whether viewers may create accounts themselves"},
+		func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("LINEUP_SIGNUP must be true or false, not %q", v)
+			}
+			c.SignUp = b
+			return nil
+		},
+		func(c *Config) string { return strconv.FormatBool(c.SignUp) })
+	set, get = str(func(c *Config) *string { return &c.GeoIPDB })
+	add(setting{flag: "geoip-db", env: "LINEUP_GEOIP_DB", def: "", help: "a MaxMind-format country database (.mmdb) to find viewers' territories"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.TrustedProxies })
+	add(setting{flag: "trusted-proxies", env: "LINEUP_TRUSTED_PROXIES", def: "", help: "addresses or CIDR ranges of proxies whose X-Forwarded-For and country header are believed"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.CountryHeader })
+	add(setting{flag: "country-header", env: "LINEUP_COUNTRY_HEADER", def: "", help: "header a trusted proxy sets to the viewer's country (e.g. CF-IPCountry)"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.PublicURL })
+	add(setting{flag: "public-url", env: "LINEUP_PUBLIC_URL", def: "", help: "the address viewers use; https:// makes session cookies Secure behind a TLS proxy"}, set, get)
+	add(setting{flag: "max-upload-bytes", env: "LINEUP_MAX_UPLOAD_BYTES", def: "21474836480", help: "largest film upload (source and extra tracks together)"},
+		func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("LINEUP_MAX_UPLOAD_BYTES must be a positive number of bytes, not %q", v)
+			}
+			c.MaxUploadBytes = n
+			return nil
+		},
+		func(c *Config) string { return strconv.FormatInt(c.MaxUploadBytes, 10) })
+	set, get = str(func(c *Config) *string { return &c.FFmpeg })
+	add(setting{flag: "ffmpeg", env: "LINEUP_FFMPEG", def: "ffmpeg", help: "the ffmpeg program"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.FFprobe })
+	add(setting{flag: "ffprobe", env: "LINEUP_FFPROBE", def: "ffprobe", help: "the ffprobe program"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.SearchDir })
+	add(setting{flag: "search-dir", env: "LINEUP_SEARCH_DIR", def: "", help: "folder of the search index (default: DATA_DIR/search); rebuilt from the catalogue when missing"}, set, get)
 	return out
 }
 
@@ -177,6 +232,16 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) func() (Config, e
 		}
 		if c.Licensee == "" {
 			c.Licensee = c.ServiceName
+		}
+		if c.StorageURL == "" {
+			abs, err := filepath.Abs(filepath.Join(c.DataDir, "media"))
+			if err != nil {
+				return c, err
+			}
+			c.StorageURL = "file://" + abs
+		}
+		if c.SearchDir == "" {
+			c.SearchDir = filepath.Join(c.DataDir, "search")
 		}
 		return c, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,28 +16,51 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	_, parse := e.flags("serve")
+	fs, parse := e.flags("serve")
+	role := fs.String("role", "all", "all (web and workers), web (no workers) or worker (encodes only, no HTTP)")
 	if err := parse(args); err != nil {
 		return err
 	}
-	svc, err := e.open(ctx)
+	switch *role {
+	case "all", "web", "worker":
+	default:
+		return fmt.Errorf("%w: --role must be all, web or worker, not %q", ErrUsage, *role)
+	}
+	rt, err := e.openRuntime(ctx, *role != "web")
 	if err != nil {
 		return err
 	}
-	defer svc.db.Close()
+	defer rt.close(context.WithoutCancel(ctx))
 	// Fresh planner statistics keep the rights queries on their indexes
 	// (see rights.Service.Optimize); cheap, so done at every start.
-	if err := svc.rights.Optimize(ctx); err != nil {
+	if err := rt.rights.Optimize(ctx); err != nil {
 		e.log.Warn("could not refresh planner statistics", "err", err)
 	}
-	return e.serve(ctx, svc, nil)
+	if *role != "web" {
+		if err := rt.queue.Start(ctx); err != nil {
+			return err
+		}
+		e.log.Info("workers started", "role", *role)
+	}
+	if *role == "worker" {
+		<-ctx.Done()
+		e.log.Info("worker stopping; a job cut short is retried by another worker")
+		return nil
+	}
+	return e.serve(ctx, rt, nil)
 }
 
 // serve listens on the configured address and serves until ctx is done,
 // then stops taking connections and lets requests in flight finish (up to
 // the shutdown timeout). ready, when not nil, is called with the address
 // once the listener is open.
-func (e *env) serve(ctx context.Context, svc *services, ready func(addr string)) error {
+func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) error {
+	svc := rt.services
+	idx, err := e.openSearch(ctx, rt)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler, err := web.New(web.Deps{
@@ -52,6 +76,15 @@ func (e *env) serve(ctx context.Context, svc *services, ready func(addr string))
 		DefaultTerritory: e.cfg.DefaultTerritory,
 		AvailsLicensor:   "Unknown licensor",
 		Licensee:         e.cfg.Licensee,
+		Accounts:         rt.accounts,
+		Geo:              rt.geo,
+		Playback:         rt.playback,
+		Media:            rt.media,
+		Blob:             rt.blob,
+		CSRFKey:          rt.csrfKey,
+		SecureCookies:    strings.HasPrefix(e.cfg.PublicURL, "https://"),
+		MaxUploadBytes:   e.cfg.MaxUploadBytes,
+		Search:           idx,
 		Registry:         reg,
 	})
 	if err != nil {

@@ -21,9 +21,15 @@ import (
 type RefusedError struct {
 	// Reason says what is wrong with the file, in plain words.
 	Reason string
+	// Err, when set, is a sentinel saying which rule broke, such as
+	// ErrTooLarge; errors.Is sees it.
+	Err error
 }
 
 func (e *RefusedError) Error() string { return "media: refused: " + e.Reason }
+
+// Unwrap returns Err.
+func (e *RefusedError) Unwrap() error { return e.Err }
 
 func refuse(format string, args ...any) error {
 	return &RefusedError{Reason: fmt.Sprintf(format, args...)}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -60,18 +62,29 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // routePattern returns the pattern that matched, so metrics and logs group
 // by route rather than by every distinct URL.
 func routePattern(r *http.Request) string {
-	if r.Pattern == "" {
+	p := r.Pattern
+	if h, ok := r.Context().Value(patternKey{}).(*string); ok && p == "" {
+		p = *h
+	}
+	if p == "" {
 		return "unmatched"
 	}
-	if _, p, ok := strings.Cut(r.Pattern, " "); ok {
-		return p
+	if _, after, ok := strings.Cut(p, " "); ok {
+		return after
 	}
-	return r.Pattern
+	return p
 }
+
+// patternKey holds a *string where the route adapter writes the pattern
+// that matched, so that middleware outside the mux can label by route.
+type patternKey struct{}
 
 func (s *Server) countRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		if _, ok := r.Context().Value(patternKey{}).(*string); !ok {
+			r = r.WithContext(context.WithValue(r.Context(), patternKey{}, new(string)))
+		}
 		rec, ok := w.(*statusRecorder)
 		if !ok {
 			rec = &statusRecorder{ResponseWriter: w}
@@ -88,6 +101,7 @@ func (s *Server) countRequests(next http.Handler) http.Handler {
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		r = r.WithContext(context.WithValue(r.Context(), patternKey{}, new(string)))
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		if rec.status == 0 {
@@ -100,23 +114,49 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 }
 
 // limitBody bounds every request body; reading past the limit fails with an
-// *http.MaxBytesError, which the adapter answers with 413.
+// *http.MaxBytesError, which the adapter answers with 413. Upload routes
+// take the original body back (unlimitedBody) and bound it themselves.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.MaxBodyBytes {
-			writeProblem(w, s.problemFor(&http.MaxBytesError{Limit: s.MaxBodyBytes}))
-			return
-		}
+		r = r.WithContext(context.WithValue(r.Context(), rawBodyKey{}, r.Body))
 		r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
 		next.ServeHTTP(w, r)
 	})
 }
 
-// requireAdmin lets a request through only with the admin bearer token.
+type rawBodyKey struct{}
+
+// unlimitedBody lets an upload route read past MaxBodyBytes; the route
+// applies MaxUploadBytes itself.
+func (s *Server) unlimitedBody(next handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if raw, ok := r.Context().Value(rawBodyKey{}).(io.ReadCloser); ok {
+			r.Body = raw
+		}
+		if r.ContentLength > s.MaxUploadBytes {
+			return &http.MaxBytesError{Limit: s.MaxUploadBytes}
+		}
+		return next(w, r)
+	}
+}
+
+// requireAdmin lets a request through with the admin bearer token, or from
+// an admin's session (with its CSRF token on writes).
 func (s *Server) requireAdmin(next handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		auth := r.Header.Get("Authorization")
 		token, ok := strings.CutPrefix(auth, "Bearer ")
+		if v := viewerFrom(r.Context()); v != nil && !ok {
+			if !v.Admin() {
+				return errForbidden("this needs the admin role")
+			}
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				if err := s.checkCSRF(r); err != nil {
+					return err
+				}
+			}
+			return next(w, r)
+		}
 		if !ok || token == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="lineup"`)
 			return errUnauthorized("this needs the admin role: send Authorization: Bearer <token> (LINEUP_ADMIN_TOKEN)")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -99,4 +100,15 @@ func langOf(r *http.Request) string {
 		return l
 	}
 	return "en"
+}
+
+func urlQuery(s string) string { return url.QueryEscape(s) }
+
+func fmtInstant(t time.Time) string { return t.UTC().Format("2006-01-02 15:04Z") }
+
+func fmtInstantPtr(t *time.Time) string {
+	if t == nil {
+		return "open"
+	}
+	return fmtInstant(*t)
 }

@@ -8,7 +8,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/lineup/lineup/internal/accounts"
+	"github.com/lineup/lineup/internal/media"
+	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
 )
@@ -71,6 +75,9 @@ type problemRows interface {
 // their text is never sent.
 func (s *Server) adapt(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := r.Context().Value(patternKey{}).(*string); ok {
+			*p = r.Pattern
+		}
 		err := h(w, r)
 		if err == nil {
 			return
@@ -90,7 +97,35 @@ func (s *Server) problemFor(err error) Problem {
 	var mbe *http.MaxBytesError
 	var inv invalidField
 	var rows problemRows
+	var denied *playback.DeniedError
+	var limited *accounts.LimitError
+	var refused *media.RefusedError
 	switch {
+	case errors.As(err, &denied):
+		if errors.Is(err, playback.ErrNoMedia) {
+			return Problem{Status: http.StatusConflict, Title: "Nothing to play yet", Detail: "the video of this title is still being prepared"}
+		}
+		p := Problem{Status: http.StatusForbidden, Title: "Not available", Detail: "this title is not available to this profile here and now"}
+		if errors.Is(err, playback.ErrMaturity) {
+			p.Detail = "this title is above the profile's maturity limit"
+		} else if a := denied.Availability; a.StartsAt != nil {
+			p.Detail = "not available yet here; available from " + a.StartsAt.UTC().Format(time.RFC3339)
+		}
+		return p
+	case errors.As(err, &limited):
+		return Problem{Status: http.StatusTooManyRequests, Title: "Too many attempts", Detail: limited.Error()}
+	case errors.Is(err, accounts.ErrInvalidCredentials), errors.Is(err, accounts.ErrNoSession):
+		return Problem{Status: http.StatusUnauthorized, Title: "Unauthorized", Detail: "sign in first"}
+	case errors.Is(err, accounts.ErrSignUpClosed), errors.Is(err, accounts.ErrWrongPIN):
+		return Problem{Status: http.StatusForbidden, Title: "Forbidden", Detail: err.Error()}
+	case errors.Is(err, accounts.ErrTooManyProfiles):
+		return Problem{Status: http.StatusConflict, Title: "Too many profiles", Detail: "an account has at most five profiles"}
+	case errors.As(err, &refused):
+		status := http.StatusUnprocessableEntity
+		if errors.Is(err, media.ErrTooLarge) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		return Problem{Status: status, Title: "The upload was refused", Detail: refused.Reason}
 	case errors.As(err, &he):
 		return Problem{Status: he.status, Title: http.StatusText(he.status), Detail: he.detail, Field: he.field, Value: he.value}
 	case errors.As(err, &ce):
@@ -169,3 +204,5 @@ func humanBytes(n int64) string {
 	}
 	return itoa(n/div) + " " + string("KMGTPE"[exp]) + "iB"
 }
+
+func asMaxBytes(err error, target **http.MaxBytesError) bool { return errors.As(err, target) }

@@ -4,17 +4,25 @@
 package web
 
 import (
+	"context"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/lineup/lineup/internal/accounts"
+	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/editorial"
+	"github.com/lineup/lineup/internal/geo"
+	"github.com/lineup/lineup/internal/media"
+	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/search"
 	"github.com/lineup/lineup/internal/store"
 )
 
@@ -44,20 +52,55 @@ type Deps struct {
 	// Licensee is the service's own licensee, recorded for imported avails
 	// rows without a Licensee column.
 	Licensee string
+	// Accounts keeps users, sessions, profiles, My List and progress.
+	Accounts *accounts.Service
+	// Geo finds the viewer's territory; nil means DefaultTerritory.
+	Geo *geo.Locator
+	// Playback checks entitlement and signs stream tokens.
+	Playback *playback.Service
+	// Media ingests and encodes films; Blob is where their files live.
+	Media *media.Service
+	Blob  blob.Store
+	// CSRFKey signs the forms' CSRF tokens; every web node shares it.
+	CSRFKey []byte
+	// SecureCookies marks session cookies Secure even when TLS ends at a
+	// proxy in front (LINEUP_PUBLIC_URL is https).
+	SecureCookies bool
+	// MaxUploadBytes bounds a film upload; UploadDir is where uploads are
+	// spooled ("" for the system's temporary folder).
+	MaxUploadBytes int64
+	UploadDir      string
+	// TopTen returns the territory's Top 10 titles today; nil shows none.
+	TopTen func(ctx context.Context, territory string, now time.Time) ([]int64, error)
+	// Poster returns a title's poster or still URL, "" for none.
+	Poster func(ctx context.Context, titleID int64) string
+	// Search finds titles in every language.
+	Search *search.Index
+	// Events records play starts and heartbeats for the charts; nil
+	// records nothing.
+	Events PlayEvents
 	// Registry receives the HTTP metrics; nil means a new registry.
 	Registry *prometheus.Registry
 	// Now returns the current instant; nil means time.Now.
 	Now func() time.Time
 }
 
+// PlayEvents records what viewers play, for views and the Top 10.
+type PlayEvents interface {
+	Start(ctx context.Context, profileID, titleID int64, territory string)
+	Heartbeat(ctx context.Context, profileID, titleID int64, territory string, stop bool)
+}
+
 // Server serves Lineup's HTTP surface. It keeps no state of its own between
 // requests, so any number of them can run behind a load balancer.
 type Server struct {
 	Deps
-	assets  *assets
-	mux     *http.ServeMux
-	metrics *httpMetrics
-	handler http.Handler
+	assets   *assets
+	pages    map[string]*template.Template
+	prefixes assetPrefixes
+	mux      *http.ServeMux
+	metrics  *httpMetrics
+	handler  http.Handler
 }
 
 // New builds the server and its route table. It fails when an embedded
@@ -78,18 +121,27 @@ func New(d Deps) (*Server, error) {
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
 	}
+	if s.pages, err = s.parsePages(); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	if d.MaxUploadBytes <= 0 {
+		s.MaxUploadBytes = 20 << 30
+	}
 	s.metrics = newHTTPMetrics(d.Registry)
 	for _, rt := range s.routes() {
 		h := rt.handle
 		if rt.admin {
 			h = s.requireAdmin(h)
 		}
+		if rt.upload {
+			h = s.unlimitedBody(h)
+		}
 		s.mux.Handle(rt.method+" "+rt.pattern, s.adapt(h))
 	}
 	s.mux.Handle("/", s.adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such page: " + r.URL.Path)
 	}))
-	s.handler = s.logRequests(s.countRequests(s.limitBody(s.mux)))
+	s.handler = s.logRequests(s.countRequests(securityHeaders(s.withViewer(s.limitBody(s.mux)))))
 	return s, nil
 }
 
@@ -109,6 +161,9 @@ type route struct {
 	// page marks routes that are not part of the JSON API (pages, static
 	// files); the OpenAPI document lists every other route.
 	page bool
+	// upload routes take bodies up to MaxUploadBytes instead of
+	// MaxBodyBytes.
+	upload bool
 }
 
 // routes is the whole HTTP surface, read top to bottom; the OpenAPI
@@ -123,6 +178,7 @@ func (s *Server) routes() []route {
 	page := func(method, pattern string, h handlerFunc) route {
 		return route{method: method, pattern: pattern, handle: h, page: true}
 	}
+	upload := func(r route) route { r.upload = true; return r }
 	return []route{
 		api("GET", "/healthz", s.healthz),
 		api("GET", "/readyz", s.readyz),
@@ -156,6 +212,38 @@ func (s *Server) routes() []route {
 		api("GET", "/api/v1/stories/{id}", s.storiesGet),
 		api("GET", "/api/v1/titles/{id}/stories", s.titleStories),
 
+		api("GET", "/api/v1/search", s.searchAPI),
+
+		admin("GET", "/api/v1/titles/{id}/assets", s.titleAssets),
+		upload(admin("POST", "/api/v1/titles/{id}/assets", s.assetsIngest)),
+		admin("GET", "/api/v1/assets/{id}", s.assetsGet),
+
+		api("POST", "/api/v1/playback", s.viewerAPI(s.playbackStart)),
+		api("POST", "/api/v1/progress", s.viewerAPI(s.progressSave)),
+		api("GET", "/stream/{token}/{asset}/{path...}", s.stream),
+
 		page("GET", "/static/{hash}/{name...}", s.staticFile),
+		page("GET", "/images/{key...}", s.image),
+		page("GET", "/signin", s.signinForm),
+		page("POST", "/signin", s.signin),
+		page("GET", "/signup", s.signupForm),
+		page("POST", "/signup", s.signup),
+		page("POST", "/signout", s.signedIn(s.signout)),
+		page("GET", "/profiles", s.signedIn(s.profilesPicker)),
+		page("POST", "/profiles", s.signedIn(s.profilesCreate)),
+		page("POST", "/profiles/{id}/select", s.signedIn(s.profilesSelect)),
+		page("GET", "/{$}", s.withProfile(s.home)),
+		page("GET", "/titles/{id}", s.withProfile(s.titlePage)),
+		page("GET", "/people/{id}", s.withProfile(s.person)),
+		page("GET", "/watch/{id}", s.withProfile(s.watch)),
+		page("GET", "/my-list", s.withProfile(s.myList)),
+		page("GET", "/search", s.withProfile(s.searchPageHandler)),
+		page("POST", "/my-list/{id}", s.withProfile(s.myListToggle)),
+		page("GET", "/admin", s.adminPage(s.adminHome)),
+		page("GET", "/admin/licenses", s.adminPage(s.adminLicenses)),
+		page("POST", "/admin/licenses", s.adminPage(s.adminLicenseAdd)),
+		page("GET", "/admin/ingest", s.adminPage(s.adminIngestForm)),
+		upload(page("POST", "/admin/ingest", s.adminPage(s.adminIngest))),
+		page("GET", "/admin/jobs", s.adminPage(s.adminJobs)),
 	}
 }

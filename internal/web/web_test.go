@@ -375,9 +375,10 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 		if r.page {
 			continue
 		}
-		key := strings.ToLower(r.method) + " " + r.pattern
+		pattern := strings.ReplaceAll(r.pattern, "...}", "}") // OpenAPI has no wildcard segments
+		key := strings.ToLower(r.method) + " " + pattern
 		inTable[key] = true
-		if _, ok := doc.Paths[r.pattern][strings.ToLower(r.method)]; !ok {
+		if _, ok := doc.Paths[pattern][strings.ToLower(r.method)]; !ok {
 			t.Errorf("route %s %s is missing from openapi.json", r.method, r.pattern)
 		}
 	}

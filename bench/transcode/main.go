@@ -1,0 +1,197 @@
+// Command transcode measures Lineup's encode against two baselines, in the
+// same run on the same generated source:
+//
+//   - lineup: media.Transcode, the code path the encode worker runs (probe,
+//     ladder, one ffmpeg decoding the source once for every rung, audio
+//     track and trickplay sheet, master rewrite), minus the queue and the
+//     upload;
+//   - per-rung: one ffmpeg process per rung, as PeerTube encodes, each
+//     decoding the source again, plus one for the audio tracks and one for
+//     the trickplay sheets, so that the output matches;
+//   - bare: the single ffmpeg command Lineup builds, run by hand.
+//
+// It prints the median wall time of each over -runs runs and the ratios
+// lineup/per-rung (target ≤ 0.80) and lineup/bare (target ≤ 1.05).
+//
+//	go run ./bench/transcode [-runs 3] [-seconds 60] [-height 1080]
+package main
+
+import (
+	"cmp"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/lineup/lineup/internal/media"
+	"github.com/lineup/lineup/internal/media/ffmpeg"
+)
+
+func main() {
+	runs := flag.Int("runs", 1, "runs of each way; medians are printed")
+	seconds := flag.Int("seconds", 60, "length of the generated source")
+	height := flag.Int("height", 1080, "height of the generated 16:9 source")
+	ffmpegPath := flag.String("ffmpeg", "ffmpeg", "ffmpeg program")
+	ffprobePath := flag.String("ffprobe", "ffprobe", "ffprobe program")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, *runs, *seconds, *height, *ffmpegPath, *ffprobePath); err != nil {
+		fmt.Fprintln(os.Stderr, "transcode:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, runs, seconds, height int, ff, fp string) error {
+	dir, err := os.MkdirTemp("", "lineup-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	width := height * 16 / 9 &^ 1
+	fmt.Printf("generating a %d s %dx%d source with two audio tracks...\n", seconds, width, height)
+	sample, err := media.GenerateSample(ctx, ff, dir, media.SampleOptions{Seconds: seconds, Width: width, Height: height, FrameRate: 30, Label: "Lineup bench"})
+	if err != nil {
+		return err
+	}
+	cfg := media.Config{FFmpegPath: ff, FFprobePath: fp}
+	var lineup, perRung, bare []time.Duration
+	var plan ffmpeg.Encode
+	for i := range runs {
+		out := filepath.Join(dir, fmt.Sprintf("lineup-%d", i))
+		start := time.Now()
+		res, err := media.Transcode(ctx, cfg, media.TranscodeRequest{Source: sample.Video, DefaultLanguage: "en", OutDir: out})
+		if err != nil {
+			return fmt.Errorf("lineup: %w", err)
+		}
+		lineup = append(lineup, time.Since(start))
+		plan = res.Encode
+		os.RemoveAll(out)
+
+		d, err := timeBare(ctx, ff, plan, filepath.Join(dir, fmt.Sprintf("bare-%d", i)))
+		if err != nil {
+			return fmt.Errorf("bare: %w", err)
+		}
+		bare = append(bare, d)
+
+		d, err = timePerRung(ctx, ff, plan, filepath.Join(dir, fmt.Sprintf("rung-%d", i)))
+		if err != nil {
+			return fmt.Errorf("per-rung: %w", err)
+		}
+		perRung = append(perRung, d)
+		fmt.Printf("run %d: lineup %v, per-rung %v, bare %v\n", i+1, lineup[i].Round(time.Millisecond), d.Round(time.Millisecond), bare[i].Round(time.Millisecond))
+	}
+	l, p, b := median(lineup), median(perRung), median(bare)
+	var names []string
+	for _, r := range plan.Rungs {
+		names = append(names, r.Name)
+	}
+	fmt.Printf("\nsource %d s %dx%d, rungs %v, %d audio tracks, trickplay, preset %s, %d run(s), medians:\n", seconds, width, height, names, len(plan.Audio), cmp.Or(plan.Preset, ffmpeg.DefaultPreset), runs)
+	fmt.Printf("  lineup pipeline      %8.2f s\n", l.Seconds())
+	fmt.Printf("  one ffmpeg per rung  %8.2f s\n", p.Seconds())
+	fmt.Printf("  bare single command  %8.2f s\n", b.Seconds())
+	fmt.Printf("  lineup / per-rung    %8.3f  (target ≤ 0.80) %s\n", l.Seconds()/p.Seconds(), verdict(l.Seconds()/p.Seconds() <= 0.80))
+	fmt.Printf("  lineup / bare        %8.3f  (target ≤ 1.05) %s\n", l.Seconds()/b.Seconds(), verdict(l.Seconds()/b.Seconds() <= 1.05))
+	return nil
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "MISSED"
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// timeBare runs the command Lineup builds for plan, writing into out.
+func timeBare(ctx context.Context, ff string, plan ffmpeg.Encode, out string) (time.Duration, error) {
+	defer os.RemoveAll(out)
+	plan.OutDir = out
+	args, err := ffmpeg.EncodeArgs(plan)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(filepath.Join(out, ffmpeg.TrickplayDir), 0o755); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if err := runFF(ctx, ff, args); err != nil {
+		return 0, err
+	}
+	return time.Since(start), nil
+}
+
+// timePerRung encodes the same outputs with one process per rung, one for
+// the audio tracks and one for the trickplay sheets, one after another.
+func timePerRung(ctx context.Context, ff string, plan ffmpeg.Encode, out string) (time.Duration, error) {
+	defer os.RemoveAll(out)
+	seg := strconv.Itoa(ffmpeg.DefaultSegmentSeconds)
+	gop := strconv.Itoa(int(plan.FrameRate.Float()*ffmpeg.DefaultKeyframeSeconds + 0.999))
+	hls := func(dir string) []string {
+		return []string{"-f", "hls", "-hls_time", seg, "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
+			"-hls_flags", "independent_segments", "-hls_segment_filename", filepath.Join(dir, "seg_%05d.m4s"), filepath.Join(dir, "index.m3u8")}
+	}
+	in := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", "file:" + plan.Inputs[0]}
+	var cmds [][]string
+	for _, r := range plan.Rungs {
+		dir := filepath.Join(out, r.Name)
+		args := append(slices.Clone(in),
+			"-map", "0:v:0", "-vf", fmt.Sprintf("fps=%s,format=yuv420p,scale=%d:%d,setsar=1", plan.FrameRate, r.Width, r.Height),
+			"-c:v", "libx264", "-profile:v", "high", "-preset", plan.Preset,
+			"-force_key_frames", fmt.Sprintf("expr:gte(t,n_forced*%d)", ffmpeg.DefaultKeyframeSeconds),
+			"-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
+			"-b:v", strconv.Itoa(r.Bitrate), "-maxrate", strconv.Itoa(r.MaxRate), "-bufsize", strconv.Itoa(r.BufSize))
+		cmds = append(cmds, append(args, hls(dir)...))
+	}
+	for i, a := range plan.Audio {
+		dir := filepath.Join(out, ffmpeg.AudioDir(i))
+		args := append(slices.Clone(in), "-map", fmt.Sprintf("0:a:%d", a.Stream), "-c:a", "aac", "-profile:a", "aac_low",
+			"-b:a", strconv.Itoa(ffmpeg.DefaultAudioBitrate), "-ac", "2", "-ar", "48000")
+		cmds = append(cmds, append(args, hls(dir)...))
+	}
+	if tp := plan.Trickplay; tp != nil {
+		cmds = append(cmds, append(slices.Clone(in), "-map", "0:v:0",
+			"-vf", fmt.Sprintf("fps=1/%d,scale=%d:%d,setsar=1,tile=%dx%d", tp.IntervalSeconds, tp.Width, tp.Height, tp.Columns, tp.Rows),
+			"-c:v", "mjpeg", "-q:v", "5", "-fps_mode", "passthrough", "-f", "image2", filepath.Join(out, ffmpeg.TrickplayDir, "sheet_%03d.jpg")))
+	}
+	for _, d := range append([]string{ffmpeg.TrickplayDir}, names(plan)...) {
+		if err := os.MkdirAll(filepath.Join(out, d), 0o755); err != nil {
+			return 0, err
+		}
+	}
+	start := time.Now()
+	for _, args := range cmds {
+		if err := runFF(ctx, ff, args); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start), nil
+}
+
+func names(plan ffmpeg.Encode) []string {
+	var out []string
+	for _, r := range plan.Rungs {
+		out = append(out, r.Name)
+	}
+	for i := range plan.Audio {
+		out = append(out, ffmpeg.AudioDir(i))
+	}
+	return out
+}
+
+func runFF(ctx context.Context, ff string, args []string) error {
+	cmd := exec.CommandContext(ctx, ff, args...)
+	cmd.Stderr = os.Stderr
+	return cmd.Run()
+}

@@ -1,0 +1,242 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/lineup/lineup/internal/accounts"
+	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/media"
+	"github.com/lineup/lineup/internal/rights"
+)
+
+// chromium finds Debian's headless Chromium, or skips (fails under
+// LINEUP_TEST_REQUIRE_BROWSER=1, as scripts/test sets).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("LINEUP_TEST_REQUIRE_BROWSER") == "1" {
+		t.Fatal("LINEUP_TEST_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
+	}
+	t.Skip("no chromium on PATH; run scripts/test, which installs it")
+	return ""
+}
+
+// browserService is a whole Lineup on SQLite with one playable title,
+// serving on a free loopback port.
+type browserService struct {
+	url     string
+	titleID int64
+}
+
+func startBrowserService(t *testing.T) browserService {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	dir := t.TempDir()
+	c := newCLI(t, filepath.Join(dir, "lineup.db"))
+	for k, v := range map[string]string{
+		"LINEUP_DATA_DIR": dir, "LINEUP_ADDR": "127.0.0.1:0", "LINEUP_SIGNUP": "false",
+		"LINEUP_TRUSTED_PROXIES": "127.0.0.1/32, ::1/128", "LINEUP_COUNTRY_HEADER": "X-Test-Country",
+		"LINEUP_DEFAULT_TERRITORY": "US",
+	} {
+		c.env[k] = v
+	}
+	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return c.env[k] }}
+	_, parse := e.flags("serve")
+	if err := parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	rt, err := e.openRuntime(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.queue.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	title, err := rt.catalog.CreateTitle(ctx, catalog.Title{OriginalTitle: "后来的我们", OriginalLanguage: "zh", Year: 2018,
+		Localizations: []catalog.Localization{{Language: "en", Title: "Us and Them", Synopsis: "Two strangers meet on a train home."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := time.Now().AddDate(0, 1, 0)
+	for _, l := range []rights.License{
+		{TitleID: title.ID, Licensor: "R", Licensee: e.cfg.Licensee, Type: rights.SVOD, Territories: []string{"US"}, Start: rights.DateMoment(2018, 6, 22)},
+		{TitleID: title.ID, Licensor: "R", Licensee: e.cfg.Licensee, Type: rights.SVOD, Territories: []string{"FR"}, Start: rights.DateMoment(next.Year(), next.Month(), next.Day())},
+	} {
+		if _, _, err := rt.rights.Add(ctx, l, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := media.GenerateSample(ctx, e.cfg.FFmpeg, t.TempDir(), media.SampleOptions{Seconds: 8, Width: 640, Height: 360, Label: "Us and Them"})
+	if err != nil {
+		t.Fatalf("generate sample video: %v", err)
+	}
+	a, err := ingestFiles(ctx, rt, title.ID, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err = rt.media.WaitForAsset(ctx, a.ID, nil); err != nil || a.State != media.StateReady {
+		t.Fatalf("the sample must encode: %v %s %s", err, a.State, a.Error)
+	}
+	for _, email := range []string{"us@viewer.test", "fr@viewer.test"} {
+		u, err := rt.accounts.AddUser(ctx, accounts.NewUser{Email: email, Password: "correct horse battery", HomeTerritory: "US"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rt.accounts.AddProfile(ctx, u.ID, accounts.ProfileInput{Name: "Alex", Language: "en", MaxAge: 18}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- e.serve(ctx, rt, func(a string) { addrc <- a }) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		rt.close(context.Background())
+	})
+	return browserService{url: "http://" + <-addrc, titleID: title.ID}
+}
+
+func newBrowser(t *testing.T, headers map[string]any) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.NoFirstRun, chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelB := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(bctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancelB(); cancelA() })
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	if headers != nil {
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers(headers)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ctx
+}
+
+func signIn(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/signin"),
+		chromedp.WaitVisible(`input[name=email]`),
+		chromedp.SendKeys(`input[name=email]`, email),
+		chromedp.SendKeys(`input[name=password]`, "correct horse battery"),
+		chromedp.Submit(`input[name=password]`),
+		chromedp.WaitVisible(`button[data-profile="Alex"]`),
+		chromedp.Click(`button[data-profile="Alex"]`),
+		chromedp.WaitVisible(`#row-new`),
+	)
+	if err != nil {
+		t.Fatalf("signing in as %s and picking a profile must land on the home page: %v", email, err)
+	}
+}
+
+func TestBrowserWatchesAFilm(t *testing.T) {
+	if _, err := os.Stat("../web/static/vendor/hls.min.js"); err != nil {
+		t.Fatal("hls.js is not built into the pages: run scripts/build-assets (scripts/test does)")
+	}
+	svc := startBrowserService(t)
+	ctx := newBrowser(t, nil)
+	signIn(t, ctx, svc.url, "us@viewer.test")
+	title := fmt.Sprintf("%s/titles/%d", svc.url, svc.titleID)
+	if err := chromedp.Do(ctx, chromedp.Navigate(title)); err != nil {
+		t.Fatal(err)
+	}
+	availability, err := chromedp.Run(ctx, chromedp.Text(`#availability`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(`#play`), chromedp.WaitVisible(`#video`)); err != nil {
+		t.Fatalf("the title page must offer play: %v", err)
+	}
+	if !strings.Contains(availability, "Available now") {
+		t.Errorf("a licensed title's page must say it is available: %q", availability)
+	}
+	deadline := time.Now().Add(45 * time.Second)
+	var pos float64
+	for time.Now().Before(deadline) {
+		if pos, err = chromedp.Run(ctx, chromedp.Evaluate[float64](`document.getElementById("video").currentTime`)); err != nil {
+			t.Fatal(err)
+		}
+		if pos > 3 {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("status").textContent`))
+	if pos <= 3 {
+		t.Fatalf("pressing play must play the film: video.currentTime is %.2f after 45 s (status %q)", pos, status)
+	}
+	audioTracks, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.getElementById("audio").options.length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subtitleTracks, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.getElementById("subtitles").options.length - 1`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if audioTracks != 2 {
+		t.Errorf("the player must offer both audio tracks, offers %d", audioTracks)
+	}
+	if subtitleTracks < 1 {
+		t.Errorf("the player must offer the subtitle track, offers %d", subtitleTracks)
+	}
+	if dir := os.Getenv("LINEUP_SCREENSHOTS"); dir != "" {
+		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80)); err == nil {
+			os.WriteFile(filepath.Join(dir, "watch.jpg"), png, 0o644)
+		}
+	}
+
+	// A second viewer, placed in France, where the license opens next month.
+	ctx2 := newBrowser(t, map[string]any{"X-Test-Country": "FR"})
+	signIn(t, ctx2, svc.url, "fr@viewer.test")
+	if err := chromedp.Do(ctx2, chromedp.Navigate(title)); err != nil {
+		t.Fatal(err)
+	}
+	line, err := chromedp.Run(ctx2, chromedp.Text(`#availability`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	territory, _ := chromedp.Run(ctx2, chromedp.Text(`.territory strong`))
+	hasPlay, _ := chromedp.Run(ctx2, chromedp.Evaluate[bool](`!!document.getElementById("play")`))
+	if dir := os.Getenv("LINEUP_SCREENSHOTS"); dir != "" {
+		if png, err := chromedp.Run(ctx2, chromedp.FullScreenshot(80)); err == nil {
+			os.WriteFile(filepath.Join(dir, "title-fr.jpg"), png, 0o644)
+		}
+	}
+	next := time.Now().AddDate(0, 1, 0)
+	if !strings.Contains(line, "Available from") || !strings.Contains(line, next.Format("January")) {
+		t.Errorf("a viewer in a territory whose license has not opened must see when it comes: %q", line)
+	}
+	if hasPlay {
+		t.Errorf("a title that is not available must not show a player button")
+	}
+	if territory != "France" {
+		t.Errorf("every page must say which territory it shows: %q", territory)
+	}
+}

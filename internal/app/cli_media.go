@@ -1,0 +1,180 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/lineup/lineup/internal/accounts"
+	"github.com/lineup/lineup/internal/media"
+)
+
+// trackFlag collects LANG=FILE pairs.
+type trackFlag []string
+
+func (t *trackFlag) String() string     { return strings.Join(*t, ",") }
+func (t *trackFlag) Set(v string) error { *t = append(*t, v); return nil }
+
+func (t trackFlag) tracks(kind string) ([]media.Track, []*os.File, error) {
+	var out []media.Track
+	var files []*os.File
+	for _, v := range t {
+		lang, path, ok := strings.Cut(v, "=")
+		if !ok || lang == "" || path == "" {
+			return nil, files, fmt.Errorf("%w: --%s %q: write LANG=FILE, such as zh=chinese.aac", ErrUsage, kind, v)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, files, err
+		}
+		files = append(files, f)
+		out = append(out, media.Track{Language: lang, Filename: filepath.Base(path), Reader: f})
+	}
+	return out, files, nil
+}
+
+func runIngest(ctx context.Context, e *env, args []string) error {
+	fs, parse := e.flags("ingest")
+	title := fs.Int64("title", 0, "the title the film belongs to")
+	var audio, subs trackFlag
+	fs.Var(&audio, "audio", "an extra audio track, LANG=FILE (repeatable)")
+	fs.Var(&subs, "subtitle", "a subtitle file, LANG=FILE: SRT, WebVTT or ASS (repeatable)")
+	wait := fs.Bool("wait", true, "encode here and wait, drawing a progress bar (false: queue it for the workers)")
+	// Flags may come after the file, as in `lineup ingest film.mp4 --title 1`.
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := parse(args); err != nil {
+		return err
+	}
+	if file == "" && fs.NArg() == 1 {
+		file = fs.Arg(0)
+	}
+	if file == "" || *title <= 0 {
+		return fmt.Errorf("%w: lineup ingest FILE --title ID [--audio LANG=FILE]... [--subtitle LANG=FILE]...", ErrUsage)
+	}
+	src, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	req := media.IngestRequest{TitleID: *title, Source: src, Filename: filepath.Base(file)}
+	var files []*os.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	var more []*os.File
+	if req.Audio, more, err = audio.tracks("audio"); err != nil {
+		return err
+	}
+	files = append(files, more...)
+	if req.Subtitles, more, err = subs.tracks("subtitle"); err != nil {
+		return err
+	}
+	files = append(files, more...)
+	rt, err := e.openRuntime(ctx, *wait)
+	if err != nil {
+		return err
+	}
+	defer rt.close(context.WithoutCancel(ctx))
+	if _, err := rt.catalog.GetTitle(ctx, *title); err != nil {
+		return err
+	}
+	a, err := rt.media.Ingest(ctx, req)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "stored %s as asset %d; encode queued\n", req.Filename, a.ID)
+	if !*wait {
+		if e.json {
+			return writeJSON(e.stdout, a)
+		}
+		fmt.Fprintf(e.stdout, "asset %d queued; follow it with GET /api/v1/assets/%d\n", a.ID, a.ID)
+		return nil
+	}
+	if err := rt.queue.Start(ctx); err != nil {
+		return err
+	}
+	bar := newProgressBar(e.stderr)
+	final, err := rt.media.WaitForAsset(ctx, a.ID, func(a media.Asset) { bar.draw(string(a.State), a.Progress, a.Speed) })
+	bar.done()
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return writeJSON(e.stdout, final)
+	}
+	if final.State != media.StateReady {
+		return fmt.Errorf("asset %d %s: %s", final.ID, final.State, final.Error)
+	}
+	fmt.Fprintf(e.stdout, "asset %d ready: %s, %dx%d, %d rungs\n", final.ID, final.Duration.Round(time.Millisecond), final.Width, final.Height, len(final.Ladder))
+	return nil
+}
+
+// progressBar draws one line that rewrites itself: state, a bar, percent
+// and speed.
+type progressBar struct {
+	w     io.Writer
+	start time.Time
+}
+
+func newProgressBar(w io.Writer) *progressBar { return &progressBar{w: w, start: time.Now()} }
+
+func (p *progressBar) draw(state string, pct, speed float64) {
+	const width = 30
+	n := int(pct / 100 * width)
+	n = max(0, min(width, n))
+	sp := ""
+	if speed > 0 {
+		sp = fmt.Sprintf(" %.1f× realtime", speed)
+	}
+	fmt.Fprintf(p.w, "\r%-10s [%s%s] %5.1f%%%s  %s   ", state, strings.Repeat("#", n), strings.Repeat(".", width-n), pct, sp, time.Since(p.start).Round(time.Second))
+}
+
+func (p *progressBar) done() { fmt.Fprintln(p.w) }
+
+func runUser(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return fmt.Errorf("%w: lineup user add --email E --password P [--admin] [--home CC]", ErrUsage)
+	}
+	fs, parse := e.flags("user add")
+	email := fs.String("email", "", "the user's email")
+	password := fs.String("password", "", "the password (or LINEUP_NEW_USER_PASSWORD)")
+	admin := fs.Bool("admin", false, "give the admin role")
+	home := fs.String("home", "", "home territory, for the EU portability rule (default: the default territory)")
+	if err := parse(args[1:]); err != nil {
+		return err
+	}
+	if *password == "" {
+		*password = e.getenv("LINEUP_NEW_USER_PASSWORD")
+	}
+	if *home == "" {
+		*home = e.cfg.DefaultTerritory
+	}
+	svc, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.db.Close()
+	acc, err := accounts.New(svc.db, accounts.Config{SignUpOpen: e.cfg.SignUp})
+	if err != nil {
+		return err
+	}
+	role := accounts.RoleViewer
+	if *admin {
+		role = accounts.RoleAdmin
+	}
+	u, err := acc.AddUser(ctx, accounts.NewUser{Email: *email, Password: *password, Role: role, HomeTerritory: *home})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "added user %d: %s (%s)\n", u.ID, u.Email, u.Role)
+	return nil
+}

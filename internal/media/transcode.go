@@ -1,0 +1,541 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/lineup/lineup/internal/blob"
+	"github.com/lineup/lineup/internal/media/ffmpeg"
+)
+
+// TrackFile is a local file holding one extra audio track or one subtitle
+// track of a title.
+type TrackFile struct {
+	// Language is the track's BCP-47 tag.
+	Language string
+	// Path is the file's path.
+	Path string
+}
+
+// TranscodeRequest is one run of Lineup's encode pipeline on local files.
+type TranscodeRequest struct {
+	// Source is the film's file.
+	Source string
+	// DefaultLanguage is the language of the source's audio streams that
+	// carry no (or no valid) language tag; empty means "und" is refused and
+	// such streams are named after their position.
+	DefaultLanguage string
+	// Audio lists extra audio tracks, each a file whose first audio stream
+	// is used. They follow the source's own audio streams.
+	Audio []TrackFile
+	// Subtitles lists subtitle files (SRT, WebVTT, SSA/ASS in any of the
+	// encodings ConvertSubtitle reads).
+	Subtitles []TrackFile
+	// OutDir is an empty folder the output is written into.
+	OutDir string
+	// Progress, when set, is called with each report of ffmpeg's progress
+	// feed, from the goroutine that runs Transcode's ffmpeg.
+	Progress func(ffmpeg.Progress)
+	// Probe, when set, is the source's probe, so Transcode does not run
+	// ffprobe on it again.
+	Probe *ffmpeg.Probe
+}
+
+// Transcoded is what Transcode made.
+type Transcoded struct {
+	// Probe is the source's probe.
+	Probe ffmpeg.Probe
+	// Duration is the real duration, what the source's streams hold.
+	Duration time.Duration
+	// Encode is the plan the ffmpeg command was built from; Args is the
+	// command's arguments.
+	Encode ffmpeg.Encode
+	Args   []string
+	// Files lists every file written under OutDir, with its size, in the
+	// order they should be uploaded; the master playlist comes last.
+	Files []blob.File
+	// Thumbnails is the number of trickplay thumbnails.
+	Thumbnails int
+}
+
+// EncodeError is a failed ffmpeg run. Stderr is the last few KiB of what
+// ffmpeg printed, kept on the asset for whoever investigates.
+type EncodeError struct {
+	// Err is the process's error (its exit status, or the context's error).
+	Err error
+	// Stderr is the tail of ffmpeg's standard error.
+	Stderr string
+}
+
+func (e *EncodeError) Error() string {
+	msg := "media: ffmpeg failed: " + e.Err.Error()
+	if line := lastLine(e.Stderr); line != "" {
+		msg += ": " + line
+	}
+	return msg
+}
+
+// Unwrap returns the process's error.
+func (e *EncodeError) Unwrap() error { return e.Err }
+
+// Trickplay layout: a 160-pixel-wide thumbnail, ten by ten to a sheet.
+const (
+	thumbWidth      = 160
+	thumbColumns    = 10
+	thumbRows       = 10
+	stderrTailBytes = 8 << 10
+	// SubtitlesDir is the folder, relative to an asset, of its WebVTT
+	// subtitle renditions.
+	SubtitlesDir = "subs"
+	// ThumbnailsTrack is the WebVTT thumbnail track of an asset, relative
+	// to the asset.
+	ThumbnailsTrack = ffmpeg.TrickplayDir + "/thumbnails.vtt"
+)
+
+// trickplayInterval is one thumbnail every 1 s for a clip, every 10 s for
+// a feature: about 120 thumbnails per film, at most one per second.
+func trickplayInterval(d time.Duration) int {
+	return int(min(max(math.Round(d.Seconds()/120), 1), 10))
+}
+
+// Transcode runs Lineup's encode pipeline on local files: it probes the
+// source and audio files, converts the subtitles, chooses the ladder, runs
+// one ffmpeg process that decodes the source once for every rung, every
+// audio track and the trickplay sheets, writes the WebVTT subtitle and
+// thumbnail tracks, and rewrites the master playlist with measured figures.
+// A source or track Lineup will not encode gives a *RefusedError, a failed
+// ffmpeg run an *EncodeError. The encode worker and bench/transcode both
+// call it.
+func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcoded, error) {
+	cfg = cfg.withDefaults()
+	var out Transcoded
+	if req.Probe != nil {
+		out.Probe = *req.Probe
+	} else {
+		p, err := Probe(ctx, cfg.FFprobePath, req.Source)
+		if err != nil {
+			return out, err
+		}
+		out.Probe = p
+	}
+	p := out.Probe
+	out.Duration = p.Duration
+	plan, err := planEncode(ctx, cfg, p, req)
+	if err != nil {
+		return out, err
+	}
+	out.Encode = plan.encode
+	subs, err := convertSubtitleFiles(req.Subtitles)
+	if err != nil {
+		return out, err
+	}
+	args, err := ffmpeg.EncodeArgs(plan.encode)
+	if err != nil {
+		return out, fmt.Errorf("media: transcode: %w", err)
+	}
+	out.Args = args
+	if err := os.MkdirAll(filepath.Join(req.OutDir, ffmpeg.TrickplayDir), 0o755); err != nil {
+		return out, fmt.Errorf("media: transcode: %w", err)
+	}
+	if err := runFFmpeg(ctx, cfg.FFmpegPath, args, p.Duration, req.Progress); err != nil {
+		return out, err
+	}
+
+	info := ffmpeg.MasterInfo{
+		Variants:      map[string]ffmpeg.VariantInfo{},
+		AudioNames:    map[string]string{},
+		AudioChannels: 2,
+	}
+	if len(plan.encode.Audio) == 0 {
+		info.AudioChannels = 0
+	}
+	for i, s := range subs {
+		uri, err := writeSubtitle(req.OutDir, i, s.webVTT, p.Duration)
+		if err != nil {
+			return out, err
+		}
+		info.Subtitles = append(info.Subtitles, ffmpeg.SubtitleRendition{URI: uri, Language: s.lang, Name: s.name})
+	}
+	if out.Thumbnails, err = writeThumbnailTrack(req.OutDir, *plan.encode.Trickplay, p.Duration); err != nil {
+		return out, err
+	}
+	audioPeak, audioAvg := 0, 0
+	for i, a := range plan.encode.Audio {
+		uri := ffmpeg.AudioDir(i) + "/index.m3u8"
+		b, err := measure(req.OutDir, uri)
+		if err != nil {
+			return out, err
+		}
+		audioPeak, audioAvg = max(audioPeak, b.Peak), max(audioAvg, b.Average)
+		info.AudioNames[uri] = a.Name
+	}
+	for _, r := range plan.encode.Rungs {
+		uri := r.Name + "/index.m3u8"
+		b, err := measure(req.OutDir, uri)
+		if err != nil {
+			return out, err
+		}
+		info.Variants[uri] = ffmpeg.VariantInfo{
+			Bandwidth:        b.Peak + audioPeak,
+			AverageBandwidth: b.Average + audioAvg,
+			FrameRate:        plan.encode.FrameRate.Float(),
+		}
+	}
+	masterPath := filepath.Join(req.OutDir, ffmpeg.MasterName)
+	master, err := os.ReadFile(masterPath)
+	if err != nil {
+		return out, fmt.Errorf("media: transcode: ffmpeg wrote no master playlist: %w", err)
+	}
+	rewritten, err := ffmpeg.RewriteMaster(master, info)
+	if err != nil {
+		return out, fmt.Errorf("media: transcode: %w", err)
+	}
+	if err := os.WriteFile(masterPath, rewritten, 0o644); err != nil {
+		return out, fmt.Errorf("media: transcode: %w", err)
+	}
+	out.Files, err = listOutput(req.OutDir)
+	if err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+type plan struct {
+	encode ffmpeg.Encode
+}
+
+// planEncode chooses the ladder, the audio tracks and the trickplay layout.
+func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRequest) (plan, error) {
+	v := p.Video[0]
+	rate := v.FrameRate
+	if rate.IsZero() || rate.Float() > 120 {
+		rate = ffmpeg.Rate{Num: 30, Den: 1} // unknown or a variable-rate file's nonsense
+	}
+	w, h := v.DisplayWidth(), v.Height
+	e := ffmpeg.Encode{
+		Inputs:    []string{req.Source},
+		FrameRate: rate,
+		Rungs:     ffmpeg.ChooseLadder(w, h, rate.Float()),
+		OutDir:    req.OutDir,
+		Preset:    cfg.Preset,
+	}
+	names := map[string]int{}
+	addAudio := func(input, stream int, lang string) {
+		name := languageName(lang)
+		names[name]++
+		if n := names[name]; n > 1 {
+			name = fmt.Sprintf("%s %d", name, n)
+		}
+		e.Audio = append(e.Audio, ffmpeg.AudioTrack{Input: input, Stream: stream, Language: lang, Name: name})
+	}
+	for i, a := range p.Audio {
+		lang, err := ffmpeg.CanonicalLanguage(a.Language)
+		if err != nil {
+			lang, err = ffmpeg.CanonicalLanguage(req.DefaultLanguage)
+		}
+		if err != nil {
+			return plan{}, refuse("the film's audio stream %d has no language tag; give its language", i+1)
+		}
+		addAudio(0, i, lang)
+	}
+	for _, t := range req.Audio {
+		lang, err := ffmpeg.CanonicalLanguage(t.Language)
+		if err != nil {
+			return plan{}, refuse("audio track %s: %v", filepath.Base(t.Path), err)
+		}
+		ap, err := Probe(ctx, cfg.FFprobePath, t.Path)
+		var refused *RefusedError
+		switch {
+		case errors.As(err, &refused) && len(ap.Audio) > 0:
+			// An audio-only file is what an extra track should be.
+		case err != nil:
+			if errors.As(err, &refused) {
+				return plan{}, refuse("the %s audio track: %s", lang, refused.Reason)
+			}
+			return plan{}, err
+		}
+		if len(ap.Audio) == 0 {
+			return plan{}, refuse("the %s audio track holds no sound", lang)
+		}
+		e.Inputs = append(e.Inputs, t.Path)
+		addAudio(len(e.Inputs)-1, 0, lang)
+	}
+	// Players pick the first track unless told; keep the source's own
+	// default when it marks one.
+	for i, a := range p.Audio {
+		if a.Default && i < len(e.Audio) {
+			e.Audio[i].Default = true
+			break
+		}
+	}
+	tw := thumbWidth
+	if w < tw {
+		tw = w &^ 1
+	}
+	th := max(2, int(math.Round(float64(tw)*float64(h)/float64(w)/2))*2)
+	e.Trickplay = &ffmpeg.Trickplay{
+		IntervalSeconds: trickplayInterval(p.Duration),
+		Width:           tw, Height: th,
+		Columns: thumbColumns, Rows: thumbRows,
+	}
+	return plan{encode: e}, nil
+}
+
+// languageName is the name a viewer sees for a language: its own name for
+// itself ("English", "中文", "简体中文").
+func languageName(tag string) string {
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
+	}
+	if name := display.Self.Name(t); name != "" {
+		return name
+	}
+	return tag
+}
+
+type convertedSubtitle struct {
+	lang, name string
+	webVTT     []byte
+}
+
+func convertSubtitleFiles(files []TrackFile) ([]convertedSubtitle, error) {
+	var out []convertedSubtitle
+	names := map[string]int{}
+	for _, f := range files {
+		lang, err := ffmpeg.CanonicalLanguage(f.Language)
+		if err != nil {
+			return nil, refuse("subtitles %s: %v", filepath.Base(f.Path), err)
+		}
+		data, err := readLimited(f.Path, MaxSubtitleSize)
+		if err != nil {
+			return nil, err
+		}
+		sub, err := ConvertSubtitle(data)
+		if err != nil {
+			return nil, refuse("the %s subtitles cannot be used: %s", lang, strings.TrimPrefix(err.Error(), "media: subtitles: "))
+		}
+		name := languageName(lang)
+		names[name]++
+		if n := names[name]; n > 1 {
+			name = fmt.Sprintf("%s %d", name, n)
+		}
+		out = append(out, convertedSubtitle{lang: lang, name: name, webVTT: sub.WebVTT})
+	}
+	return out, nil
+}
+
+func readLimited(file string, limit int64) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("media: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("media: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, refuse("the file %s is larger than %d bytes", filepath.Base(file), limit)
+	}
+	return data, nil
+}
+
+// writeSubtitle writes subtitle i as a WebVTT file and a media playlist of
+// one segment spanning the film, and returns the playlist's URI.
+func writeSubtitle(outDir string, i int, webVTT []byte, d time.Duration) (string, error) {
+	dir := filepath.Join(outDir, SubtitlesDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("media: subtitles: %w", err)
+	}
+	vtt := fmt.Sprintf("sub_%d.vtt", i)
+	secs := max(d.Seconds(), 0.001)
+	playlist := fmt.Sprintf("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:%.3f,\n%s\n#EXT-X-ENDLIST\n",
+		int(math.Ceil(secs)), secs, vtt)
+	if err := os.WriteFile(filepath.Join(dir, vtt), webVTT, 0o644); err != nil {
+		return "", fmt.Errorf("media: subtitles: %w", err)
+	}
+	name := fmt.Sprintf("sub_%d.m3u8", i)
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(playlist), 0o644); err != nil {
+		return "", fmt.Errorf("media: subtitles: %w", err)
+	}
+	return SubtitlesDir + "/" + name, nil
+}
+
+// writeThumbnailTrack writes the WebVTT track that points each stretch of
+// the film at its thumbnail on a sprite sheet (#xywh=x,y,w,h), and returns
+// the number of thumbnails.
+func writeThumbnailTrack(outDir string, tp ffmpeg.Trickplay, d time.Duration) (int, error) {
+	dir := filepath.Join(outDir, ffmpeg.TrickplayDir)
+	sheets := 0
+	for {
+		if _, err := os.Stat(filepath.Join(dir, ffmpeg.SheetName(sheets+1))); err != nil {
+			break
+		}
+		sheets++
+	}
+	if sheets == 0 {
+		return 0, errors.New("media: trickplay: ffmpeg wrote no sprite sheet")
+	}
+	perSheet := tp.Columns * tp.Rows
+	interval := time.Duration(tp.IntervalSeconds) * time.Second
+	n := min(int((d+interval-1)/interval), sheets*perSheet)
+	var b strings.Builder
+	b.WriteString("WEBVTT\n")
+	for i := range n {
+		start := time.Duration(i) * interval
+		end := min(start+interval, d)
+		k := i % perSheet
+		fmt.Fprintf(&b, "\n%s --> %s\n%s#xywh=%d,%d,%d,%d\n", vttTime(start), vttTime(end),
+			ffmpeg.SheetName(i/perSheet+1), (k%tp.Columns)*tp.Width, (k/tp.Columns)*tp.Height, tp.Width, tp.Height)
+	}
+	if err := os.WriteFile(filepath.Join(outDir, ThumbnailsTrack), []byte(b.String()), 0o644); err != nil {
+		return 0, fmt.Errorf("media: trickplay: %w", err)
+	}
+	return n, nil
+}
+
+func vttTime(d time.Duration) string {
+	ms := d.Milliseconds()
+	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
+}
+
+func measure(outDir, uri string) (ffmpeg.Bitrates, error) {
+	pl, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(uri)))
+	if err != nil {
+		return ffmpeg.Bitrates{}, fmt.Errorf("media: transcode: ffmpeg wrote no %s: %w", uri, err)
+	}
+	sizes := map[string]int64{}
+	entries, err := os.ReadDir(filepath.Join(outDir, filepath.FromSlash(path.Dir(uri))))
+	if err != nil {
+		return ffmpeg.Bitrates{}, fmt.Errorf("media: transcode: %w", err)
+	}
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil {
+			sizes[e.Name()] = fi.Size()
+		}
+	}
+	b, err := ffmpeg.MeasureMediaPlaylist(pl, sizes)
+	if err != nil {
+		return b, fmt.Errorf("media: transcode: %s: %w", uri, err)
+	}
+	return b, nil
+}
+
+// listOutput lists the files under dir, the master playlist last, so that
+// an uploader that stops half way never leaves a master pointing at
+// missing files.
+func listOutput(dir string) ([]blob.File, error) {
+	var files []blob.File
+	var master *blob.File
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		f := blob.File{Path: filepath.ToSlash(rel), Size: fi.Size()}
+		if f.Path == ffmpeg.MasterName {
+			master = &f
+			return nil
+		}
+		files = append(files, f)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("media: transcode: list output: %w", err)
+	}
+	if master == nil {
+		return nil, errors.New("media: transcode: no master playlist")
+	}
+	return append(files, *master), nil
+}
+
+// runFFmpeg runs ffmpeg with args, feeding its -progress output to report
+// and keeping the tail of its stderr for the error.
+func runFFmpeg(ctx context.Context, ffmpegPath string, args []string, total time.Duration, report func(ffmpeg.Progress)) error {
+	cmd := exec.CommandContext(ctx, ffmpegPath, args...)
+	stderr := &tailBuffer{max: stderrTailBytes}
+	cmd.Stderr = stderr
+	// On cancellation ffmpeg is killed (its output is discarded anyway);
+	// WaitDelay bounds the wait for its pipes to close.
+	cmd.WaitDelay = 5 * time.Second
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return fmt.Errorf("media: ffmpeg: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("media: start ffmpeg: %w", err)
+	}
+	if report == nil {
+		report = func(ffmpeg.Progress) {}
+	}
+	perr := ffmpeg.ParseProgress(stdout, total, report)
+	io.Copy(io.Discard, stdout)
+	err = cmd.Wait()
+	if ctx.Err() != nil {
+		return &EncodeError{Err: ctx.Err(), Stderr: stderr.String()}
+	}
+	if err != nil {
+		return &EncodeError{Err: err, Stderr: stderr.String()}
+	}
+	if perr != nil {
+		return perr
+	}
+	return nil
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(bytes.ToValidUTF8(t.buf, []byte("?")))
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}

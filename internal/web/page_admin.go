@@ -1,0 +1,247 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/rights"
+)
+
+type adminTitle struct {
+	ID                       int64
+	Original, Name, Language string
+	Year, MinAge             int
+}
+
+type adminLicense struct {
+	ID                                               int64
+	Title, Type, Parties, Territories, Window, Terms string
+	Forced                                           bool
+}
+
+type adminConflict struct {
+	Kind                 string
+	License, Other       int64
+	Territories, Overlap string
+}
+
+type adminAsset struct {
+	ID           int64
+	Title, State string
+	Progress     int
+	Speed, Error string
+}
+
+type adminPage struct {
+	Tab, Error, Notice string
+	Titles             []adminTitle
+	Licenses           []adminLicense
+	Conflicts          []adminConflict
+	Assets             []adminAsset
+	Types              []rights.LicenseType
+	Form               map[string]string
+	Refused            []string
+}
+
+func (s *Server) adminTitles(r *http.Request) ([]adminTitle, map[int64]catalog.Title, error) {
+	ts, err := s.Catalog.ListTitles(r.Context(), catalog.ListQuery{Limit: 200})
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]adminTitle, 0, len(ts))
+	byID := map[int64]catalog.Title{}
+	for _, t := range ts {
+		name, _ := t.Localized(viewerFrom(r.Context()).Lang())
+		out = append(out, adminTitle{ID: t.ID, Original: t.OriginalTitle, Name: name, Language: t.OriginalLanguage, Year: t.Year, MinAge: t.MinAge})
+		byID[t.ID] = t
+	}
+	return out, byID, nil
+}
+
+func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
+	titles, _, err := s.adminTitles(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "admin", s.page(r, "Admin", "admin", adminPage{Tab: "titles", Titles: titles}))
+}
+
+func (s *Server) adminLicenses(w http.ResponseWriter, r *http.Request) error {
+	return s.renderLicenses(w, r, http.StatusOK, adminPage{Form: map[string]string{"licensee": s.Licensee, "license_type": "SVOD"}})
+}
+
+func (s *Server) renderLicenses(w http.ResponseWriter, r *http.Request, status int, p adminPage) error {
+	ctx := r.Context()
+	ls, err := s.Rights.List(ctx, 0)
+	if err != nil {
+		return err
+	}
+	_, titles, err := s.adminTitles(r)
+	if err != nil {
+		return err
+	}
+	for _, l := range ls {
+		terr := strings.Join(l.Territories, ", ")
+		if len(l.Excluded) > 0 {
+			terr += " except " + strings.Join(l.Excluded, ", ")
+		}
+		end := l.End.String()
+		if end == "" {
+			end = "open"
+		}
+		var terms []string
+		if l.Exclusive {
+			terms = append(terms, "exclusive")
+		}
+		if l.OriginalBranding {
+			terms = append(terms, "original branding")
+		}
+		name := titles[l.TitleID].OriginalTitle
+		p.Licenses = append(p.Licenses, adminLicense{ID: l.ID, Title: name, Type: string(l.Type), Parties: l.Licensor + " → " + l.Licensee,
+			Territories: terr, Window: l.Start.String() + " – " + end, Terms: strings.Join(terms, ", "), Forced: l.Forced})
+	}
+	cs, err := s.Rights.RecordedConflicts(ctx, 0)
+	if err != nil {
+		return err
+	}
+	p.Conflicts = groupConflicts(cs)
+	p.Tab, p.Types = "licenses", rights.LicenseTypes
+	return s.render(w, status, "admin", s.page(r, "Licenses", "admin", p))
+}
+
+// groupConflicts folds a conflict's territories into one line per pair of
+// licenses and overlap (a worldwide clash is otherwise 249 lines).
+func groupConflicts(cs []rights.Conflict) []adminConflict {
+	var out []adminConflict
+	index := map[string]int{}
+	for _, c := range cs {
+		overlap := fmtInstant(c.OverlapStart) + " – " + fmtInstantPtr(c.OverlapEnd)
+		key := fmt.Sprint(c.Kind, c.LicenseID, c.OtherID)
+		if i, ok := index[key]; ok {
+			out[i].Territories += ", " + c.Territory
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, adminConflict{Kind: string(c.Kind), License: c.LicenseID, Other: c.OtherID, Territories: c.Territory, Overlap: overlap})
+	}
+	return out
+}
+
+// adminLicenseAdd stores a license from the form; a conflict is shown with
+// each clash and the choice to force it.
+func (s *Server) adminLicenseAdd(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
+	form := map[string]string{}
+	for _, k := range []string{"title_id", "licensor", "licensee", "license_type", "territories", "excluded", "start", "end", "exclusive", "original_branding"} {
+		form[k] = r.PostFormValue(k)
+	}
+	fail := func(msg string) error {
+		return s.renderLicenses(w, r, http.StatusBadRequest, adminPage{Form: form, Error: msg})
+	}
+	l := rights.License{Licensor: form["licensor"], Licensee: form["licensee"], Exclusive: form["exclusive"] == "1", OriginalBranding: form["original_branding"] == "1"}
+	var err error
+	if l.TitleID, err = strconv.ParseInt(form["title_id"], 10, 64); err != nil {
+		return fail("Title ID must be a number.")
+	}
+	if l.Type, err = rights.ParseLicenseType(form["license_type"]); err != nil {
+		return fail(err.Error())
+	}
+	l.Territories, l.Excluded = splitCodes(form["territories"]), splitCodes(form["excluded"])
+	if l.Start, err = rights.ParseMoment(form["start"]); err != nil {
+		return fail("Start: " + err.Error())
+	}
+	if l.End, err = rights.ParseMoment(form["end"]); err != nil {
+		return fail("End: " + err.Error())
+	}
+	stored, _, err := s.Rights.Add(r.Context(), l, r.PostFormValue("force") == "1")
+	var ce *rights.ConflictError
+	var inv invalidField
+	switch {
+	case errors.As(err, &ce):
+		var lines []string
+		for _, c := range groupConflicts(ce.Conflicts) {
+			lines = append(lines, fmt.Sprintf("%s with license %d in %s, %s", c.Kind, c.Other, c.Territories, c.Overlap))
+		}
+		return s.renderLicenses(w, r, http.StatusConflict, adminPage{Form: form, Refused: lines})
+	case errors.As(err, &inv):
+		_, _, reason := inv.InvalidField()
+		return fail(reason)
+	case err != nil:
+		return err
+	}
+	return s.renderLicenses(w, r, http.StatusCreated, adminPage{Notice: fmt.Sprintf("Added license %d.", stored.ID),
+		Form: map[string]string{"licensee": s.Licensee, "license_type": "SVOD"}})
+}
+
+func splitCodes(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		out = append(out, p)
+	}
+	return out
+}
+
+func (s *Server) adminIngestForm(w http.ResponseWriter, r *http.Request) error {
+	titles, _, err := s.adminTitles(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "admin", s.page(r, "Ingest", "admin", adminPage{Tab: "ingest", Titles: titles}))
+}
+
+// adminIngest takes the plain form (without JavaScript) and shows the jobs.
+func (s *Server) adminIngest(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkCSRFHeaderOrQuery(r); err != nil {
+		return err
+	}
+	if _, err := s.ingest(w, r, 0); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/jobs", http.StatusSeeOther)
+	return nil
+}
+
+// checkCSRFHeaderOrQuery checks a multipart form's CSRF token without
+// parsing the whole form first (which would buffer the upload): the token
+// comes in the X-CSRF-Token header or the csrf query parameter.
+func (s *Server) checkCSRFHeaderOrQuery(r *http.Request) error {
+	if r.Header.Get("X-CSRF-Token") == "" && r.URL.Query().Get("csrf") != "" {
+		r.Header.Set("X-CSRF-Token", r.URL.Query().Get("csrf"))
+	}
+	return s.checkCSRF(r)
+}
+
+func (s *Server) adminJobs(w http.ResponseWriter, r *http.Request) error {
+	_, titles, err := s.adminTitles(r)
+	if err != nil {
+		return err
+	}
+	var rows []adminAsset
+	for id, t := range titles {
+		as, err := s.Media.Assets(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		for _, a := range as {
+			row := adminAsset{ID: a.ID, Title: t.OriginalTitle, State: string(a.State), Progress: int(a.Progress), Error: a.Error}
+			if a.Speed > 0 {
+				row.Speed = strconv.FormatFloat(a.Speed, 'f', 1, 64) + "×"
+			}
+			rows = append(rows, row)
+		}
+	}
+	sortAssets(rows)
+	return s.render(w, http.StatusOK, "admin", s.page(r, "Jobs", "admin", adminPage{Tab: "jobs", Assets: rows}))
+}
+
+// sortAssets puts the newest ingest first.
+func sortAssets(rows []adminAsset) {
+	sort.Slice(rows, func(i, j int) bool { return rows[i].ID > rows[j].ID })
+}

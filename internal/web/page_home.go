@@ -1,0 +1,219 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/rights"
+)
+
+// card is one title in a row.
+type card struct {
+	TitleID  int64
+	Name     string
+	Hue      int64
+	Image    string
+	Original bool
+	Progress int    // percent watched, 0 for none
+	When     string // "From 22 June", "Last day to watch 7 December"
+	Rank     int    // Top 10 position, 0 for none
+}
+
+// homeRow is one row of the home page.
+type homeRow struct {
+	Key, Heading, Empty string
+	Cards               []card
+}
+
+type homePage struct {
+	Rows []homeRow
+}
+
+// humanDate writes a territory-local "YYYY-MM-DD" the way a page says it:
+// "22 June", with the year when it is not this year's.
+func humanDate(day string, now time.Time) string {
+	d, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		return day
+	}
+	if d.Year() != now.Year() {
+		return d.Format("2 January 2006")
+	}
+	return d.Format("2 January")
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerFrom(ctx)
+	territory, now := v.where.Territory, s.Now()
+	lineup, err := s.Rights.Lineup(ctx, rights.LineupQuery{Territory: territory, At: now, Limit: 40})
+	if err != nil {
+		return err
+	}
+	cw, err := s.Accounts.ContinueWatching(ctx, v.profile.ID, 20)
+	if err != nil {
+		return err
+	}
+	list, err := s.Accounts.List(ctx, v.profile.ID, 40)
+	if err != nil {
+		return err
+	}
+	top, err := s.topTen(ctx, territory, now)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, row := range []rights.Row{lineup.AvailableNow, lineup.ComingSoon, lineup.LeavingSoon} {
+		for _, it := range row.Items {
+			ids = append(ids, it.TitleID)
+		}
+	}
+	for _, p := range cw {
+		ids = append(ids, p.TitleID)
+	}
+	for _, l := range list {
+		ids = append(ids, l.TitleID)
+	}
+	ids = append(ids, top...)
+	titles, err := s.Catalog.GetTitles(ctx, ids)
+	if err != nil {
+		return err
+	}
+	lang := v.Lang()
+	// A title the profile may not see is left out of every row.
+	mk := func(id int64) (card, bool) {
+		t, ok := titles[id]
+		if !ok || !v.profile.Allows(t.MinAge) {
+			return card{}, false
+		}
+		name, _ := t.Localized(lang)
+		return card{TitleID: id, Name: name, Hue: hue(id), Image: s.posterURL(ctx, id)}, true
+	}
+	available := map[int64]bool{}
+	for _, it := range lineup.AvailableNow.Items {
+		available[it.TitleID] = true
+	}
+
+	var rows []homeRow
+	var cont []card
+	for _, p := range cw {
+		if a, err := s.Rights.Availability(ctx, p.TitleID, territory, now); err != nil || !a.Available {
+			continue // the window closed: nothing to continue here
+		}
+		if c, ok := mk(p.TitleID); ok {
+			if p.Duration > 0 {
+				c.Progress = int(100 * p.Position / p.Duration)
+			}
+			cont = append(cont, c)
+		}
+	}
+	if len(cont) > 0 {
+		rows = append(rows, homeRow{Key: "continue", Heading: "Continue Watching", Cards: cont})
+	}
+	var topCards []card
+	for i, id := range top {
+		if c, ok := mk(id); ok {
+			c.Rank = i + 1
+			topCards = append(topCards, c)
+		}
+	}
+	if len(topCards) > 0 {
+		rows = append(rows, homeRow{Key: "top10", Heading: "Top 10 in " + rights.CountryName(territory) + " today", Cards: topCards})
+	}
+	var newCards []card
+	for _, it := range lineup.AvailableNow.Items {
+		if c, ok := mk(it.TitleID); ok {
+			newCards = append(newCards, c)
+		}
+	}
+	rows = append(rows, homeRow{Key: "new", Heading: "New on " + s.ServiceName, Cards: newCards,
+		Empty: "Nothing is licensed for " + rights.CountryName(territory) + " right now."})
+	var soon []card
+	for _, it := range lineup.ComingSoon.Items {
+		if c, ok := mk(it.TitleID); ok {
+			c.When = "From " + humanDate(it.StartDate, now)
+			soon = append(soon, c)
+		}
+	}
+	rows = append(rows, homeRow{Key: "coming", Heading: "Coming Soon", Cards: soon, Empty: "Nothing announced yet."})
+	var leaving []card
+	for _, it := range lineup.LeavingSoon.Items {
+		if c, ok := mk(it.TitleID); ok {
+			c.When = "Last day to watch " + humanDate(it.LastDay, now)
+			leaving = append(leaving, c)
+		}
+	}
+	if len(leaving) > 0 {
+		rows = append(rows, homeRow{Key: "leaving", Heading: "Leaving Soon", Cards: leaving})
+	}
+	var mine []card
+	for _, l := range list {
+		if c, ok := mk(l.TitleID); ok {
+			mine = append(mine, c)
+		}
+	}
+	rows = append(rows, homeRow{Key: "mylist", Heading: "My List", Cards: mine, Empty: "Titles you add to My List appear here."})
+	rows = append(rows, s.genreRows(lineup.AvailableNow.Items, titles, mk)...)
+	return s.render(w, http.StatusOK, "home", s.page(r, "", "home", homePage{Rows: rows}))
+}
+
+// genreRows groups what is available now by genre, the biggest genres
+// first.
+func (s *Server) genreRows(items []rights.LineupItem, titles map[int64]catalog.Title, mk func(int64) (card, bool)) []homeRow {
+	byGenre := map[string][]card{}
+	for _, it := range items {
+		c, ok := mk(it.TitleID)
+		if !ok {
+			continue
+		}
+		for _, g := range titles[it.TitleID].Genres {
+			byGenre[g] = append(byGenre[g], c)
+		}
+	}
+	var genres []string
+	for g := range byGenre {
+		genres = append(genres, g)
+	}
+	sort.Slice(genres, func(i, j int) bool {
+		if len(byGenre[genres[i]]) != len(byGenre[genres[j]]) {
+			return len(byGenre[genres[i]]) > len(byGenre[genres[j]])
+		}
+		return genres[i] < genres[j]
+	})
+	var rows []homeRow
+	for _, g := range genres {
+		rows = append(rows, homeRow{Key: "genre-" + g, Heading: titleCase(g), Cards: byGenre[g]})
+	}
+	return rows
+}
+
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	if r[0] >= 'a' && r[0] <= 'z' {
+		r[0] -= 'a' - 'A'
+	}
+	return string(r)
+}
+
+// topTen is the territory's Top 10 titles today; empty until play events
+// are counted.
+func (s *Server) topTen(ctx context.Context, territory string, now time.Time) ([]int64, error) {
+	if s.TopTen == nil {
+		return nil, nil
+	}
+	return s.TopTen(ctx, territory, now)
+}
+
+// posterURL is the title's first still, if it has one.
+func (s *Server) posterURL(ctx context.Context, titleID int64) string {
+	if s.Poster == nil {
+		return ""
+	}
+	return s.Poster(ctx, titleID)
+}

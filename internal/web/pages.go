@@ -1,0 +1,282 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/lineup/lineup/internal/accounts"
+	"github.com/lineup/lineup/internal/geo"
+	"github.com/lineup/lineup/internal/rights"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+const sessionCookie = "lineup_session"
+
+// parsePages parses every page template with the layout, once, at start.
+func (s *Server) parsePages() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"asset": s.assets.url,
+		"hue":   hue,
+	}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// hue gives each title a stable colour for its placeholder poster.
+func hue(id int64) int64 { return (id * 47) % 360 }
+
+// viewer is who is asking: nil when signed out.
+type viewer struct {
+	session accounts.Session
+	profile *accounts.Profile
+	where   geo.Result
+}
+
+// Admin reports whether the viewer has the admin role.
+func (v *viewer) Admin() bool { return v != nil && v.session.User.IsAdmin() }
+
+// ProfileName is the chosen profile's name, or the account's email.
+func (v *viewer) ProfileName() string {
+	if v.profile != nil {
+		return v.profile.Name
+	}
+	return v.session.User.Email
+}
+
+// Lang is the profile's language, English without one.
+func (v *viewer) Lang() string {
+	if v != nil && v.profile != nil && v.profile.Language != "" {
+		return v.profile.Language
+	}
+	return "en"
+}
+
+// MaxAge is the profile's maturity limit.
+func (v *viewer) MaxAge() int {
+	if v != nil && v.profile != nil {
+		return v.profile.MaxAge
+	}
+	return accounts.MaxMaturity
+}
+
+type ctxKey struct{}
+
+func viewerFrom(ctx context.Context) *viewer {
+	v, _ := ctx.Value(ctxKey{}).(*viewer)
+	return v
+}
+
+// pageData is what every page template gets.
+type pageData struct {
+	ServiceName   string
+	PageTitle     string
+	Lang          string
+	Nav           string
+	Territory     string
+	TerritoryName string
+	Viewer        *viewer
+	CSRF          string
+	Content       any
+}
+
+// page builds the common page data for a request.
+func (s *Server) page(r *http.Request, title, nav string, content any) pageData {
+	v := viewerFrom(r.Context())
+	d := pageData{ServiceName: s.ServiceName, PageTitle: title, Nav: nav, Viewer: v, Content: content, Lang: v.Lang()}
+	d.Territory = s.territoryOf(r)
+	d.TerritoryName = rights.CountryName(d.Territory)
+	if v != nil {
+		d.CSRF = accounts.CSRFToken(s.CSRFKey, v.session.ID)
+	}
+	return d
+}
+
+// territoryOf is the territory a request sees.
+func (s *Server) territoryOf(r *http.Request) string {
+	if v := viewerFrom(r.Context()); v != nil {
+		return v.where.Territory
+	}
+	if s.Geo != nil {
+		if res, err := s.Geo.Territory(r, ""); err == nil {
+			return res.Territory
+		}
+	}
+	return s.DefaultTerritory
+}
+
+// render writes a page; a template failure is an internal error, but since
+// the page is rendered into a buffer first the client never sees half of it.
+func (s *Server) render(w http.ResponseWriter, status int, name string, d pageData) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", d); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// withViewer finds the session behind the cookie (or bearer token) and the
+// territory the viewer sees, for every request.
+func (s *Server) withViewer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.Accounts == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		token := ""
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			token = c.Value
+		} else if b, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && b != s.AdminToken {
+			token = b
+		}
+		if token == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sess, err := s.Accounts.Session(r.Context(), token)
+		if err != nil {
+			if !errors.Is(err, accounts.ErrNoSession) {
+				s.Log.Warn("session lookup failed", "err", err)
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		v := &viewer{session: sess}
+		if sess.ProfileID != 0 {
+			if p, err := s.Accounts.Profile(r.Context(), sess.User.ID, sess.ProfileID); err == nil {
+				v.profile = &p
+			}
+		}
+		v.where = geo.Result{Territory: s.DefaultTerritory, Source: "default"}
+		if s.Geo != nil {
+			if res, err := s.Geo.Territory(r, sess.User.HomeTerritory); err == nil {
+				v.where = res
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, v)))
+	})
+}
+
+// signedIn sends a signed-out visitor to the sign-in page and back.
+func (s *Server) signedIn(next handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if viewerFrom(r.Context()) == nil {
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return nil
+		}
+		return next(w, r)
+	}
+}
+
+// withProfile also needs a chosen profile: rows, titles and playback are
+// per profile (language, maturity, progress).
+func (s *Server) withProfile(next handlerFunc) handlerFunc {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request) error {
+		if viewerFrom(r.Context()).profile == nil {
+			http.Redirect(w, r, "/profiles?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return nil
+		}
+		return next(w, r)
+	})
+}
+
+// adminPage needs an admin's session.
+func (s *Server) adminPage(next handlerFunc) handlerFunc {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request) error {
+		if !viewerFrom(r.Context()).Admin() {
+			return errForbidden("this page is for administrators")
+		}
+		return next(w, r)
+	})
+}
+
+// checkCSRF refuses a form post whose CSRF token does not belong to the
+// session.
+func (s *Server) checkCSRF(r *http.Request) error {
+	v := viewerFrom(r.Context())
+	token := r.PostFormValue("csrf")
+	if token == "" {
+		token = r.Header.Get("X-CSRF-Token")
+	}
+	if v == nil || !accounts.CheckCSRF(s.CSRFKey, v.session.ID, token) {
+		return errForbidden("the form expired or came from another site: reload the page and try again")
+	}
+	return nil
+}
+
+// securityHeaders sets a strict Content-Security-Policy and the usual
+// headers on every response.
+func securityHeaders(next http.Handler) http.Handler {
+	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; " +
+		"media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; " +
+		"frame-ancestors 'none'; form-action 'self'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// setSessionCookie stores the session token: HttpOnly, SameSite=Lax,
+// Secure behind TLS.
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r),
+	})
+}
+
+// secure reports whether the viewer reached us over TLS (directly, or
+// through a proxy that says so).
+func (s *Server) secure(r *http.Request) bool {
+	return r.TLS != nil || s.SecureCookies
+}
+
+// safeNext keeps a redirect target on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/lineup/lineup/internal/media"
+	"github.com/lineup/lineup/internal/playback"
+	"github.com/lineup/lineup/internal/rights"
+)
+
+// playbackRequest is the body of POST /api/v1/playback.
+type playbackRequest struct {
+	Title int64 `json:"title"`
+}
+
+// playbackGrant is what a player needs to start.
+type playbackGrant struct {
+	StreamURL      string    `json:"stream_url"`
+	ThumbnailsURL  string    `json:"thumbnails_url"`
+	ExpiresAt      time.Time `json:"expires_at"`
+	ResumePosition float64   `json:"resume_position"`
+	Territory      string    `json:"territory"`
+}
+
+// entitle checks that the viewer's profile may watch the title here and now
+// and signs a stream token for it.
+func (s *Server) entitle(r *http.Request, titleID int64) (playbackGrant, error) {
+	v := viewerFrom(r.Context())
+	g, err := s.Playback.Entitle(r.Context(), playback.Viewer{ProfileID: v.profile.ID, MaxAge: v.MaxAge(), Territory: v.where.Territory}, titleID)
+	if err != nil {
+		return playbackGrant{}, err
+	}
+	out := playbackGrant{
+		StreamURL: streamURL(g.Token, g.Claims.AssetID), ExpiresAt: g.Claims.ExpiresAt, Territory: v.where.Territory,
+		ThumbnailsURL: "/stream/" + g.Token + "/" + strconv.FormatInt(g.Claims.AssetID, 10) + "/" + media.ThumbnailsTrack,
+	}
+	if p, err := s.Accounts.Progress(r.Context(), v.profile.ID, titleID); err == nil && !p.Finished {
+		out.ResumePosition = p.Resume().Seconds()
+	}
+	return out, nil
+}
+
+func (s *Server) playbackStart(w http.ResponseWriter, r *http.Request) error {
+	var req playbackRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if req.Title <= 0 {
+		return errBadRequest("title", "", "title must be a title ID")
+	}
+	g, err := s.entitle(r, req.Title)
+	if err != nil {
+		return err
+	}
+	if s.Events != nil {
+		s.Events.Start(r.Context(), viewerFrom(r.Context()).profile.ID, req.Title, g.Territory)
+	}
+	return writeJSON(w, http.StatusOK, g)
+}
+
+// progressRequest is the player's report, every 10 s and on pause/stop.
+type progressRequest struct {
+	Title    int64   `json:"title"`
+	Asset    int64   `json:"asset"`
+	Position float64 `json:"position"`
+	Duration float64 `json:"duration"`
+	Event    string  `json:"event"` // "heartbeat" (default), "stop"
+}
+
+func (s *Server) progressSave(w http.ResponseWriter, r *http.Request) error {
+	var req progressRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if req.Title <= 0 || req.Position < 0 || req.Duration < 0 || req.Position > req.Duration+1 {
+		return errBadRequest("position", strconv.FormatFloat(req.Position, 'f', -1, 64), "send title, and position within duration, in seconds")
+	}
+	v := viewerFrom(r.Context())
+	secs := func(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
+	if err := s.Accounts.SaveProgress(r.Context(), v.profile.ID, req.Title, req.Asset, secs(req.Position), secs(req.Duration)); err != nil {
+		return err
+	}
+	if s.Events != nil {
+		s.Events.Heartbeat(r.Context(), v.profile.ID, req.Title, v.where.Territory, req.Event == "stop")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// viewerAPI needs a signed-in viewer with a profile, answering JSON.
+func (s *Server) viewerAPI(next handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		v := viewerFrom(r.Context())
+		if v == nil {
+			return errUnauthorized("sign in first")
+		}
+		if v.profile == nil {
+			return errForbidden("pick a profile first")
+		}
+		if r.Method != http.MethodGet {
+			if err := s.checkCSRF(r); err != nil {
+				return err
+			}
+		}
+		return next(w, r)
+	}
+}
+
+type watchPage struct {
+	TitleID                  int64
+	Name                     string
+	Denied                   string
+	Back                     string
+	HLSJS                    string
+	PlaybackURL, ProgressURL string
+}
+
+// watch is the player page. A title the viewer may not watch gets a page
+// that says why instead of a broken player.
+func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v := viewerFrom(r.Context())
+	t, err := s.Catalog.GetTitle(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	name, _ := t.Localized(v.Lang())
+	p := watchPage{TitleID: id, Name: name, Back: "/titles/" + strconv.FormatInt(id, 10), HLSJS: s.assets.url("vendor/hls.min.js"),
+		PlaybackURL: "/api/v1/playback", ProgressURL: "/api/v1/progress"}
+	status := http.StatusOK
+	if _, err := s.entitle(r, id); err != nil {
+		var de *playback.DeniedError
+		if !errors.As(err, &de) {
+			return err
+		}
+		status = http.StatusForbidden
+		p.Denied = deniedReason(de, v.where.Territory, s.Now())
+	}
+	return s.render(w, status, "watch", s.page(r, name, "", p))
+}
+
+// deniedReason says in a sentence why a title cannot be watched.
+func deniedReason(de *playback.DeniedError, territory string, now time.Time) string {
+	switch {
+	case errors.Is(de, playback.ErrMaturity):
+		return "This title is not available on this profile."
+	case errors.Is(de, playback.ErrNotAvailable):
+		if a := de.Availability; a.StartsAt != nil {
+			return "Available from " + humanDate(rights.LocalDate(*a.StartsAt, territory), now) + " in " + rights.CountryName(territory) + "."
+		}
+		return "Not available in your country (" + rights.CountryName(territory) + ")."
+	case errors.Is(de, playback.ErrNoMedia):
+		return "The video is still being prepared. Try again soon."
+	}
+	return "This title cannot be played."
+}
