@@ -96,3 +96,13 @@ ensure_chromium() {
 ensure_npm() {
 	command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 }
+
+# ensure_bench_tools installs what bench/serve measures against and with:
+# Debian's nginx (in /usr/sbin, often off a user's PATH), wrk and Chromium.
+ensure_bench_tools() {
+	local missing=()
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+	command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+	command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+	[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}

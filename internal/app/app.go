@@ -44,6 +44,7 @@ func commands() []command {
 		{"boxoffice", "import FILE|rates FILE|show --title ID", "box-office grosses in and out", runBoxoffice},
 		{"records", "--territory CC [--director-gender G] [--language L]", "who held a box-office record when", runRecords},
 		{"editorial", "import FILE|list --title ID", "interviews and stories", runEditorial},
+		{"top10", "[--territory CC] [--week DATE]", "a territory's weekly Top 10", runTopTen},
 	}
 }
 

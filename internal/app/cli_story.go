@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lineup/lineup/internal/charts"
+	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
 )
 
@@ -215,4 +216,47 @@ func runEditorial(ctx context.Context, e *env, args []string) error {
 		return e.show(stories, []string{"ID", "DATE", "PUBLICATION", "HEADLINE"}, rows)
 	}
 	return fmt.Errorf("%w: unknown editorial command %q: use import or list", ErrUsage, args[0])
+}
+
+func runTopTen(ctx context.Context, e *env, args []string) error {
+	fs, parse := e.flags("top10")
+	territory := fs.String("territory", "", "country code (default: the configured default territory)")
+	week := fs.String("week", "", "any date of the week, YYYY-MM-DD (default: this week)")
+	if err := parse(args); err != nil {
+		return err
+	}
+	terr, now, err := territoryAndAt(e, *territory, "")
+	if err != nil {
+		return err
+	}
+	if *week == "" {
+		*week = rights.LocalDate(now, terr)
+	}
+	svc, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.db.Close()
+	top, err := charts.NewPlays(svc.db, charts.PlaysConfig{Log: e.log}).Weekly(ctx, terr, *week)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return writeJSON(e.stdout, top)
+	}
+	var ids []int64
+	for _, en := range top.Entries {
+		ids = append(ids, en.TitleID)
+	}
+	titles, err := svc.catalog.GetTitles(ctx, ids)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Top 10 in %s, %s to %s\n", rights.CountryName(terr), top.From, top.To)
+	var rows [][]string
+	for _, en := range top.Entries {
+		name, _ := titles[en.TitleID].Localized("en")
+		rows = append(rows, []string{strconv.Itoa(en.Rank), name, strconv.FormatFloat(en.Views, 'f', 2, 64), strconv.FormatFloat(en.Hours, 'f', 2, 64)})
+	}
+	return e.show(top, []string{"#", "TITLE", "VIEWS", "HOURS"}, rows)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/web"
 )
 
@@ -61,6 +62,7 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		return err
 	}
 	defer idx.Close()
+	plays := charts.NewPlays(svc.db, charts.PlaysConfig{Log: e.log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler, err := web.New(web.Deps{
@@ -85,6 +87,7 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		SecureCookies:    strings.HasPrefix(e.cfg.PublicURL, "https://"),
 		MaxUploadBytes:   e.cfg.MaxUploadBytes,
 		Search:           idx,
+		Plays:            plays,
 		Registry:         reg,
 	})
 	if err != nil {

@@ -82,6 +82,7 @@ type EncodeError struct {
 	Stderr string
 }
 
+// Error says ffmpeg failed, with the last line it printed.
 func (e *EncodeError) Error() string {
 	msg := "media: ffmpeg failed: " + e.Err.Error()
 	if line := lastLine(e.Stderr); line != "" {

@@ -1,9 +1,9 @@
 package web
 
 import (
-	"context"
 	"crypto/subtle"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,11 +33,14 @@ func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
 	return m
 }
 
-// statusRecorder remembers the status code and size a handler wrote.
+// statusRecorder remembers the status code and size a handler wrote, and
+// the route pattern that matched (the adapter fills it in), so that the
+// log and the metrics outside the mux can group by route.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int64
+	status  int
+	bytes   int64
+	pattern string
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -56,16 +59,30 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// ReadFrom passes large bodies (segments from the folder store) to the real
+// writer, so that the kernel can send a file without copying it through
+// the process.
+func (r *statusRecorder) ReadFrom(src io.Reader) (int64, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	var n int64
+	var err error
+	if rf, ok := r.ResponseWriter.(io.ReaderFrom); ok {
+		n, err = rf.ReadFrom(src)
+	} else {
+		n, err = io.Copy(r.ResponseWriter, src)
+	}
+	r.bytes += n
+	return n, err
+}
+
 // Unwrap lets http.ResponseController reach the real writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// routePattern returns the pattern that matched, so metrics and logs group
-// by route rather than by every distinct URL.
-func routePattern(r *http.Request) string {
-	p := r.Pattern
-	if h, ok := r.Context().Value(patternKey{}).(*string); ok && p == "" {
-		p = *h
-	}
+// routeOf returns the route pattern that matched, without the method.
+func routeOf(rec *statusRecorder) string {
+	p := rec.pattern
 	if p == "" {
 		return "unmatched"
 	}
@@ -75,23 +92,16 @@ func routePattern(r *http.Request) string {
 	return p
 }
 
-// patternKey holds a *string where the route adapter writes the pattern
-// that matched, so that middleware outside the mux can label by route.
-type patternKey struct{}
-
 func (s *Server) countRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		if _, ok := r.Context().Value(patternKey{}).(*string); !ok {
-			r = r.WithContext(context.WithValue(r.Context(), patternKey{}, new(string)))
-		}
 		rec, ok := w.(*statusRecorder)
 		if !ok {
 			rec = &statusRecorder{ResponseWriter: w}
 			w = rec
 		}
 		next.ServeHTTP(w, r)
-		route := routePattern(r)
+		route := routeOf(rec)
 		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Inc()
 		s.metrics.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	})
@@ -101,38 +111,46 @@ func (s *Server) countRequests(next http.Handler) http.Handler {
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		r = r.WithContext(context.WithValue(r.Context(), patternKey{}, new(string)))
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		s.Log.Info("request", "method", r.Method, "path", r.URL.Path, "route", routePattern(r),
+		if !s.Log.Enabled(r.Context(), slog.LevelInfo) {
+			return
+		}
+		s.Log.Info("request", "method", r.Method, "path", r.URL.Path, "route", routeOf(rec),
 			"status", rec.status, "bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000,
 			"remote", r.RemoteAddr)
 	})
 }
 
 // limitBody bounds every request body; reading past the limit fails with an
-// *http.MaxBytesError, which the adapter answers with 413. Upload routes
-// take the original body back (unlimitedBody) and bound it themselves.
+// *http.MaxBytesError, which the adapter answers with 413. Film uploads
+// are bounded by MaxUploadBytes in their handlers instead.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(context.WithValue(r.Context(), rawBodyKey{}, r.Body))
-		r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
+		if r.Body != nil && r.Body != http.NoBody && !isUpload(r) {
+			r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
+		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-type rawBodyKey struct{}
+// isUpload tells the film upload routes (POST /api/v1/titles/{id}/assets,
+// POST /admin/ingest) before the mux has matched them.
+func isUpload(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	p := r.URL.Path
+	return p == "/admin/ingest" || strings.HasPrefix(p, "/api/v1/titles/") && strings.HasSuffix(p, "/assets")
+}
 
-// unlimitedBody lets an upload route read past MaxBodyBytes; the route
-// applies MaxUploadBytes itself.
+// unlimitedBody marks an upload route; limitBody left its body unbounded,
+// and the route applies MaxUploadBytes itself.
 func (s *Server) unlimitedBody(next handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if raw, ok := r.Context().Value(rawBodyKey{}).(io.ReadCloser); ok {
-			r.Body = raw
-		}
 		if r.ContentLength > s.MaxUploadBytes {
 			return &http.MaxBytesError{Limit: s.MaxUploadBytes}
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"sort"
 	"time"
@@ -30,6 +31,8 @@ type homeRow struct {
 
 type homePage struct {
 	Rows []homeRow
+	// Sections are extra blocks under the rows (a person's interviews).
+	Sections []template.HTML
 }
 
 // humanDate writes a territory-local "YYYY-MM-DD" the way a page says it:
@@ -204,10 +207,10 @@ func titleCase(s string) string {
 // topTen is the territory's Top 10 titles today; empty until play events
 // are counted.
 func (s *Server) topTen(ctx context.Context, territory string, now time.Time) ([]int64, error) {
-	if s.TopTen == nil {
+	if s.Plays == nil {
 		return nil, nil
 	}
-	return s.TopTen(ctx, territory, now)
+	return s.Plays.TopToday(ctx, territory, now)
 }
 
 // posterURL is the title's first still, if it has one.

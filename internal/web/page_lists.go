@@ -85,6 +85,15 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) error {
 	if p.Name != name {
 		heading += " (" + p.Name + ")"
 	}
-	return s.render(w, http.StatusOK, "home", s.page(r, name, "", homePage{Rows: []homeRow{
-		{Key: "credits", Heading: heading, Cards: cards, Empty: "No titles on this profile."}}}))
+	page := homePage{Rows: []homeRow{{Key: "credits", Heading: heading, Cards: cards, Empty: "No titles on this profile."}}}
+	if s.Editorial != nil {
+		stories, err := s.Editorial.ForPerson(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, st := range stories {
+			page.Sections = append(page.Sections, s.storyHTML(st))
+		}
+	}
+	return s.render(w, http.StatusOK, "home", s.page(r, name, "", page))
 }

@@ -127,10 +127,7 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 		p.Sections = append(p.Sections, sec)
 	}
 	for _, st := range stories {
-		p.Sections = append(p.Sections, editorial.HTML(st, editorial.RenderOptions{
-			ImageURL:  s.imageURL,
-			PersonURL: func(id int64) string { return "/people/" + strconv.FormatInt(id, 10) },
-		}))
+		p.Sections = append(p.Sections, s.storyHTML(st))
 	}
 	return s.render(w, http.StatusOK, "title", s.page(r, name, "", p))
 }
@@ -183,3 +180,12 @@ func clock(d time.Duration) string {
 
 // imageURL is where a page loads a stored image from.
 func (s *Server) imageURL(key string) string { return "/images/" + key }
+
+// storyHTML renders an interview or story with its images and links to the
+// people who speak in it.
+func (s *Server) storyHTML(st editorial.Story) template.HTML {
+	return editorial.HTML(st, editorial.RenderOptions{
+		ImageURL:  s.imageURL,
+		PersonURL: func(id int64) string { return "/people/" + strconv.FormatInt(id, 10) },
+	})
+}

@@ -55,8 +55,8 @@ func (s *Server) playbackStart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if s.Events != nil {
-		s.Events.Start(r.Context(), viewerFrom(r.Context()).profile.ID, req.Title, g.Territory)
+	if s.Plays != nil {
+		s.Plays.Start(r.Context(), viewerFrom(r.Context()).profile.ID, req.Title, g.Territory)
 	}
 	return writeJSON(w, http.StatusOK, g)
 }
@@ -67,7 +67,7 @@ type progressRequest struct {
 	Asset    int64   `json:"asset"`
 	Position float64 `json:"position"`
 	Duration float64 `json:"duration"`
-	Event    string  `json:"event"` // "heartbeat" (default), "stop"
+	Event    string  `json:"event"` // "heartbeat" (default), "start" (a resume), "stop"
 }
 
 func (s *Server) progressSave(w http.ResponseWriter, r *http.Request) error {
@@ -83,8 +83,12 @@ func (s *Server) progressSave(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Accounts.SaveProgress(r.Context(), v.profile.ID, req.Title, req.Asset, secs(req.Position), secs(req.Duration)); err != nil {
 		return err
 	}
-	if s.Events != nil {
-		s.Events.Heartbeat(r.Context(), v.profile.ID, req.Title, v.where.Territory, req.Event == "stop")
+	if s.Plays != nil {
+		if req.Event == "start" {
+			s.Plays.Start(r.Context(), v.profile.ID, req.Title, v.where.Territory)
+		} else {
+			s.Plays.Heartbeat(r.Context(), v.profile.ID, req.Title, v.where.Territory, req.Event == "stop")
+		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -75,8 +75,8 @@ type problemRows interface {
 // their text is never sent.
 func (s *Server) adapt(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p, ok := r.Context().Value(patternKey{}).(*string); ok {
-			*p = r.Pattern
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.pattern = r.Pattern
 		}
 		err := h(w, r)
 		if err == nil {

@@ -70,37 +70,30 @@ type Deps struct {
 	// spooled ("" for the system's temporary folder).
 	MaxUploadBytes int64
 	UploadDir      string
-	// TopTen returns the territory's Top 10 titles today; nil shows none.
-	TopTen func(ctx context.Context, territory string, now time.Time) ([]int64, error)
 	// Poster returns a title's poster or still URL, "" for none.
 	Poster func(ctx context.Context, titleID int64) string
 	// Search finds titles in every language.
 	Search *search.Index
-	// Events records play starts and heartbeats for the charts; nil
-	// records nothing.
-	Events PlayEvents
+	// Plays records play starts and heartbeats and ranks the Top 10; nil
+	// records nothing and shows no Top 10.
+	Plays *charts.Plays
 	// Registry receives the HTTP metrics; nil means a new registry.
 	Registry *prometheus.Registry
 	// Now returns the current instant; nil means time.Now.
 	Now func() time.Time
 }
 
-// PlayEvents records what viewers play, for views and the Top 10.
-type PlayEvents interface {
-	Start(ctx context.Context, profileID, titleID int64, territory string)
-	Heartbeat(ctx context.Context, profileID, titleID int64, territory string, stop bool)
-}
-
 // Server serves Lineup's HTTP surface. It keeps no state of its own between
 // requests, so any number of them can run behind a load balancer.
 type Server struct {
 	Deps
-	assets   *assets
-	pages    map[string]*template.Template
-	prefixes assetPrefixes
-	mux      *http.ServeMux
-	metrics  *httpMetrics
-	handler  http.Handler
+	assets    *assets
+	pages     map[string]*template.Template
+	prefixes  assetPrefixes
+	playlists playlistCache
+	mux       *http.ServeMux
+	metrics   *httpMetrics
+	handler   http.Handler
 }
 
 // New builds the server and its route table. It fails when an embedded
@@ -213,6 +206,7 @@ func (s *Server) routes() []route {
 		api("GET", "/api/v1/titles/{id}/stories", s.titleStories),
 
 		api("GET", "/api/v1/search", s.searchAPI),
+		api("GET", "/api/v1/top10", s.topTenAPI),
 
 		admin("GET", "/api/v1/titles/{id}/assets", s.titleAssets),
 		upload(admin("POST", "/api/v1/titles/{id}/assets", s.assetsIngest)),
@@ -238,6 +232,7 @@ func (s *Server) routes() []route {
 		page("GET", "/watch/{id}", s.withProfile(s.watch)),
 		page("GET", "/my-list", s.withProfile(s.myList)),
 		page("GET", "/search", s.withProfile(s.searchPageHandler)),
+		page("GET", "/top10", s.withProfile(s.topTenPage)),
 		page("POST", "/my-list/{id}", s.withProfile(s.myListToggle)),
 		page("GET", "/admin", s.adminPage(s.adminHome)),
 		page("GET", "/admin/licenses", s.adminPage(s.adminLicenses)),

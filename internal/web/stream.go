@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"path"
@@ -74,27 +76,91 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	key := prefix + rel
-	ra := &blobReader{ctx: r.Context(), store: s.Blob, key: key}
-	defer ra.Close()
-	info, err := s.Blob.Stat(r.Context(), key)
-	if errors.Is(err, blob.ErrNotFound) {
-		return errNotFound("no such file in this video")
-	}
-	if err != nil {
-		return err
-	}
-	ra.size = info.Size
 	h := w.Header()
 	h.Set("Content-Type", streamType(rel))
 	if strings.HasSuffix(rel, ".m3u8") {
-		// Playlists are tiny and signed per viewer: never cached, so that
-		// a closed window is refused at the next fetch.
+		// Playlists are tiny and signed per viewer: never cached by the
+		// browser, so that a closed window is refused at the next fetch.
+		// The bytes themselves never change, so this node keeps them.
 		h.Set("Cache-Control", "no-cache, private")
-	} else {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		b, err := s.playlists.get(r.Context(), s.Blob, key)
+		if errors.Is(err, blob.ErrNotFound) {
+			return errNotFound("no such file in this video")
+		}
+		if err != nil {
+			return err
+		}
+		if r.Header.Get("Range") != "" {
+			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+			return nil
+		}
+		h.Set("Content-Length", strconv.Itoa(len(b)))
+		if r.Method != http.MethodHead {
+			_, err = w.Write(b)
+		}
+		return err
 	}
-	http.ServeContent(w, r, "", time.Time{}, ra)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	rc, info, err := s.Blob.Get(r.Context(), key, 0, -1)
+	if errors.Is(err, blob.ErrNotFound) {
+		h.Del("Cache-Control")
+		return errNotFound("no such file in this video")
+	}
+	if err != nil {
+		h.Del("Cache-Control")
+		return err
+	}
+	defer rc.Close()
+	// The folder store hands back the file itself, which ServeContent can
+	// seek and the kernel can send without copying; S3 objects are read
+	// through blobReader, which fetches the range asked for.
+	content, ok := rc.(io.ReadSeeker)
+	if !ok {
+		content = &blobReader{ctx: r.Context(), store: s.Blob, key: key, size: info.Size, body: rc}
+	}
+	http.ServeContent(w, r, "", time.Time{}, content)
 	return nil
+}
+
+// playlistCache keeps the bytes of published playlists (which never
+// change) so that the most frequent request on the stream path reads no
+// file. It holds at most maxPlaylists entries of up to maxPlaylistBytes.
+type playlistCache struct {
+	mu sync.RWMutex
+	m  map[string][]byte
+}
+
+const (
+	maxPlaylists     = 4096
+	maxPlaylistBytes = 256 << 10
+)
+
+func (c *playlistCache) get(ctx context.Context, store blob.Store, key string) ([]byte, error) {
+	c.mu.RLock()
+	b, ok := c.m[key]
+	c.mu.RUnlock()
+	if ok {
+		return b, nil
+	}
+	rc, info, err := store.Get(ctx, key, 0, -1)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	if info.Size > maxPlaylistBytes {
+		return nil, fmt.Errorf("web: playlist %s is %d bytes, more than a playlist should be", key, info.Size)
+	}
+	b, err = io.ReadAll(io.LimitReader(rc, maxPlaylistBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxPlaylists {
+		c.m = map[string][]byte{} // simplest bound: start over when full
+	}
+	c.m[key] = b
+	c.mu.Unlock()
+	return b, nil
 }
 
 func (s *Server) publishedPrefix(ctx context.Context, id int64) (string, error) {

@@ -53,9 +53,9 @@ func newViewerServer(t *testing.T) *viewerServer {
 		t.Fatal(err)
 	}
 	for key, body := range map[string]string{
-		"assets/1/a1/master.m3u8":          "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\n360p/index.m3u8\n",
-		"assets/1/a1/360p/seg_00001.m4s":   strings.Repeat("0123456789", 1000),
-		"assets/9/elsewhere/secret.m3u8":   "#EXTM3U\n",
+		"assets/1/a1/master.m3u8":        "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\n360p/index.m3u8\n",
+		"assets/1/a1/360p/seg_00001.m4s": strings.Repeat("0123456789", 1000),
+		"assets/9/elsewhere/secret.m3u8": "#EXTM3U\n",
 	} {
 		if err := store.Put(ctx, key, strings.NewReader(body), int64(len(body)), ""); err != nil {
 			t.Fatal(err)

@@ -118,7 +118,7 @@
     if (document.fullscreenElement) document.exitFullscreen(); else root.requestFullscreen();
   });
   video.addEventListener("play", function () { playBtn.textContent = "❚❚ Pause"; });
-  video.addEventListener("pause", function () { playBtn.textContent = "▶ Play"; report("heartbeat"); });
+  video.addEventListener("pause", function () { playBtn.textContent = "▶ Play"; report("stop"); });
   video.addEventListener("loadedmetadata", function () { seek.max = String(Math.floor(video.duration || 0)); });
   video.addEventListener("timeupdate", function () {
     if (document.activeElement !== seek) seek.value = String(Math.floor(video.currentTime));
@@ -148,9 +148,13 @@
     }
   });
 
-  var last = -1;
+  var last = -1, stopped = false;
   function report(event, keepalive) {
     if (!assetID || !isFinite(video.duration) || video.currentTime === last && event === "heartbeat") return;
+    // After a stop (pause), the first heartbeat of a resume counts from
+    // itself: say "start" so the viewing time is measured again.
+    if (event === "heartbeat" && stopped) { event = "start"; }
+    stopped = event === "stop";
     last = video.currentTime;
     post(root.dataset.progressUrl, { title: titleID, asset: assetID, position: video.currentTime, duration: video.duration, event: event }, keepalive)
       .catch(function () {});
