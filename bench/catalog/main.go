@@ -18,10 +18,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/lineup/lineup/bench/internal/timing"
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
 )
@@ -39,7 +39,7 @@ func main() {
 	var targets []target
 	if *only != "postgres" {
 		dir, err := os.MkdirTemp("", "lineup-bench-")
-		check(err)
+		timing.Check(err)
 		defer os.RemoveAll(dir)
 		targets = append(targets, target{"sqlite", filepath.Join(dir, "bench.db")})
 	}
@@ -59,10 +59,10 @@ func main() {
 
 func run(ctx context.Context, name, dsn string, nTitles, nLicenses, n int) {
 	db, err := store.Open(ctx, dsn)
-	check(err)
+	timing.Check(err)
 	defer db.Close()
 	_, err = db.Migrate(ctx)
-	check(err)
+	timing.Check(err)
 	const licensee = "Lineup"
 	svc := rights.New(db, rights.Config{Licensee: licensee})
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -105,41 +105,41 @@ func run(ctx context.Context, name, dsn string, nTitles, nLicenses, n int) {
 			}
 			ls = append(ls, l)
 		}
-		check(svc.Import(ctx, ls))
-		progress("licenses", done+len(ls), nLicenses, start)
+		timing.Check(svc.Import(ctx, ls))
+		timing.Progress("licenses", done+len(ls), nLicenses, start)
 	}
 	fmt.Fprintf(os.Stderr, "\rlicenses loaded in %s%s\n", time.Since(start).Round(time.Millisecond), strings.Repeat(" ", 30))
-	check(svc.Optimize(ctx))
+	timing.Check(svc.Optimize(ctx))
 
 	at := func() time.Time { return base.Add(time.Duration(rng.Int64N(int64(20 * 365 * 24 * time.Hour)))) }
 	title := func() int64 { return int64(rng.IntN(nTitles)) + 1 }
 
-	pk := measure(n, func() {
+	pk := timing.Measure(n, func() {
 		var s string
-		check(db.QueryRowContext(ctx, `SELECT original_title FROM titles WHERE id = $1`, title()).Scan(&s))
+		timing.Check(db.QueryRowContext(ctx, `SELECT original_title FROM titles WHERE id = $1`, title()).Scan(&s))
 	})
-	avail := measure(n, func() {
+	avail := timing.Measure(n, func() {
 		_, err := svc.Availability(ctx, title(), countries[rng.IntN(len(countries))], at())
-		check(err)
+		timing.Check(err)
 	})
 	lineupTerritory := "US"
-	rows := map[string]stats{}
+	rows := map[string]timing.Stats{}
 	for _, row := range []string{"available_now", "coming_soon", "leaving_soon"} {
-		rows[row] = measure(max(n/10, 20), func() {
+		rows[row] = timing.Measure(max(n/10, 20), func() {
 			_, err := svc.Lineup(ctx, rights.LineupQuery{Territory: lineupTerritory, At: at(), Row: row, Limit: 20})
-			check(err)
+			timing.Check(err)
 		})
 	}
 	_, err = db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_scratch (id BIGINT PRIMARY KEY, v TEXT NOT NULL)`)
-	check(err)
+	timing.Check(err)
 	var scratch int64
-	plain := measure(max(n/10, 20), func() {
+	plain := timing.Measure(max(n/10, 20), func() {
 		scratch++
 		_, err := db.ExecContext(ctx, `INSERT INTO bench_scratch (id, v) VALUES ($1, $2)`, scratch, "x")
-		check(err)
+		timing.Check(err)
 	})
 	refused := 0
-	insert := measure(max(n/10, 20), func() {
+	insert := timing.Measure(max(n/10, 20), func() {
 		s := at()
 		l := rights.License{TitleID: title(), Licensor: "Bench Licensor", Licensee: licensees[rng.IntN(len(licensees))],
 			Type: rights.SVOD, Territories: []string{countries[rng.IntN(len(countries))]}, Exclusive: rng.IntN(2) == 0,
@@ -149,46 +149,32 @@ func run(ctx context.Context, name, dsn string, nTitles, nLicenses, n int) {
 			refused++
 			return
 		}
-		check(err)
+		timing.Check(err)
 	})
 
 	fmt.Printf("%-34s %10s %10s %10s %14s\n", "operation", "p50", "p99", "target p99", "p99 / baseline")
-	line := func(what string, s stats, target time.Duration, baseline stats) {
+	line := func(what string, s timing.Stats, target time.Duration, baseline timing.Stats) {
 		verdict := "ok"
-		if s.p99 > target {
+		if s.P99 > target {
 			verdict = "MISSED"
 		}
-		fmt.Printf("%-34s %10s %10s %10s %13.1fx  %s\n", what, s.p50, s.p99, target, float64(s.p99)/float64(baseline.p99), verdict)
+		fmt.Printf("%-34s %10s %10s %10s %13.1fx  %s\n", what, s.P50, s.P99, target, float64(s.P99)/float64(baseline.P99), verdict)
 	}
-	fmt.Printf("%-34s %10s %10s %10s %14s\n", "baseline: title by primary key", pk.p50, pk.p99, "-", "1.0x")
+	fmt.Printf("%-34s %10s %10s %10s %14s\n", "baseline: title by primary key", pk.P50, pk.P99, "-", "1.0x")
 	line("availability check", avail, 2*time.Millisecond, pk)
 	for _, row := range []string{"available_now", "coming_soon", "leaving_soon"} {
 		line("lineup first page: "+row, rows[row], 50*time.Millisecond, pk)
 	}
-	fmt.Printf("%-34s %10s %10s %10s %14s\n", "baseline: one-row insert", plain.p50, plain.p99, "-", "1.0x")
+	fmt.Printf("%-34s %10s %10s %10s %14s\n", "baseline: one-row insert", plain.P50, plain.P99, "-", "1.0x")
 	line("license insert + conflict check", insert, 10*time.Millisecond, plain)
 	fmt.Printf("(%d of %d inserts were refused for conflicts; refusals are timed too)\n", refused, max(n/10, 20))
-}
-
-type stats struct{ p50, p99 time.Duration }
-
-func measure(n int, fn func()) stats {
-	d := make([]time.Duration, n)
-	for i := range d {
-		t := time.Now()
-		fn()
-		d[i] = time.Since(t)
-	}
-	slices.Sort(d)
-	round := func(x time.Duration) time.Duration { return x.Round(time.Microsecond) }
-	return stats{round(d[n/2]), round(d[min(n-1, n*99/100)])}
 }
 
 // loadTitles writes n bare titles with multi-row inserts in one transaction.
 func loadTitles(ctx context.Context, db *store.DB, n int) {
 	start := time.Now()
 	tx, err := db.BeginTx(ctx, nil)
-	check(err)
+	timing.Check(err)
 	const per = 500
 	for done := 0; done < n; done += per {
 		var b strings.Builder
@@ -203,23 +189,8 @@ func loadTitles(ctx context.Context, db *store.DB, n int) {
 			args = append(args, fmt.Sprintf("Bench title %d", i+1), "en", 1990+i%35, time.Now().UnixMilli())
 		}
 		_, err := tx.ExecContext(ctx, b.String(), args...)
-		check(err)
-		progress("titles", min(done+per, n), n, start)
+		timing.Check(err)
+		timing.Progress("titles", min(done+per, n), n, start)
 	}
-	check(tx.Commit())
-}
-
-// progress draws a one-line progress bar on standard error.
-func progress(what string, done, total int, start time.Time) {
-	const width = 30
-	filled := width * done / total
-	rate := float64(done) / time.Since(start).Seconds()
-	fmt.Fprintf(os.Stderr, "\r%-9s [%s%s] %3d%% %8.0f/s", what, strings.Repeat("#", filled), strings.Repeat(".", width-filled), 100*done/total, rate)
-}
-
-func check(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
+	timing.Check(tx.Commit())
 }

@@ -28,10 +28,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/lineup/lineup/bench/internal/timing"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
@@ -58,7 +58,7 @@ func main() {
 	only := flag.String("only", "", "sqlite or postgres: run one database only")
 	flag.Parse()
 	if *nTerritories < 1 || *nTerritories > len(territories) {
-		check(fmt.Errorf("-territories must be 1 to %d", len(territories)))
+		timing.Check(fmt.Errorf("-territories must be 1 to %d", len(territories)))
 	}
 	ctx := context.Background()
 
@@ -69,7 +69,7 @@ func main() {
 	var targets []target
 	if *only != "postgres" {
 		dir, err := os.MkdirTemp("", "lineup-bench-charts-")
-		check(err)
+		timing.Check(err)
 		defer os.RemoveAll(dir)
 		targets = append(targets, target{"sqlite", filepath.Join(dir, "bench.db"), *sqliteEvents})
 	}
@@ -89,10 +89,10 @@ func main() {
 
 func run(ctx context.Context, name, dsn string, c config) {
 	db, err := store.Open(ctx, dsn)
-	check(err)
+	timing.Check(err)
 	defer db.Close()
 	_, err = db.Migrate(ctx)
-	check(err)
+	timing.Check(err)
 	fmt.Printf("\n== %s: %d play events\n", name, c.events)
 
 	loadTitles(ctx, db, c.titles)
@@ -128,20 +128,20 @@ func run(ctx context.Context, name, dsn string, c config) {
 			}
 			batch = append(batch, e)
 		}
-		check(plays.Load(ctx, batch))
-		progress("events", done+len(batch), c.events, start)
+		timing.Check(plays.Load(ctx, batch))
+		timing.Progress("events", done+len(batch), c.events, start)
 	}
 	loaded := time.Since(start)
 	fmt.Fprintf(os.Stderr, "\r%s%s\r", strings.Repeat(" ", 70), "")
 	fmt.Printf("loaded in %s (%.0f events/s)\n", loaded.Round(time.Millisecond), float64(c.events)/loaded.Seconds())
 	// What autovacuum (PostgreSQL) or the application's optimize (SQLite)
 	// would have done after a load this size.
-	check(exec(ctx, db, `ANALYZE`))
+	timing.Check(exec(ctx, db, `ANALYZE`))
 	var rollupRows int64
-	check(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM view_seconds`).Scan(&rollupRows))
+	timing.Check(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM view_seconds`).Scan(&rollupRows))
 	if db.Dialect == store.Postgres {
 		var events, rollup int64
-		check(db.QueryRowContext(ctx, `SELECT pg_total_relation_size('play_events'), pg_total_relation_size('view_seconds')`).Scan(&events, &rollup))
+		timing.Check(db.QueryRowContext(ctx, `SELECT pg_total_relation_size('play_events'), pg_total_relation_size('view_seconds')`).Scan(&events, &rollup))
 		fmt.Printf("play_events: %s (%.0f bytes/event); view_seconds: %d rows, %s\n",
 			mb(events), float64(events)/float64(c.events), rollupRows, mb(rollup))
 	} else {
@@ -149,40 +149,40 @@ func run(ctx context.Context, name, dsn string, c config) {
 	}
 
 	territory, weekOf := "US", "2026-03-04"
-	baseline := measure(c.n, func() {
+	baseline := timing.Measure(c.n, func() {
 		var n int64
-		check(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM view_seconds WHERE territory = $1`, territory).Scan(&n))
+		timing.Check(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM view_seconds WHERE territory = $1`, territory).Scan(&n))
 	})
 	var week charts.Week
-	weekly := measure(c.n, func() {
+	weekly := timing.Measure(c.n, func() {
 		week, err = plays.Weekly(ctx, territory, weekOf)
-		check(err)
+		timing.Check(err)
 	})
-	today := measure(c.n, func() {
+	today := timing.Measure(c.n, func() {
 		_, err := plays.TopToday(ctx, territory, end.Add(-time.Hour))
-		check(err)
+		timing.Check(err)
 	})
 	// From the log: the same week's instants in the territory's zone.
 	zone := rights.Zone(territory)
 	from := time.Date(2026, 3, 2, 0, 0, 0, 0, zone)
 	scanRuns := max(3, c.n/10)
-	scan := measure(scanRuns, func() {
+	scan := timing.Measure(scanRuns, func() {
 		rows, err := db.QueryContext(ctx, `SELECT title_id, SUM(seconds) FROM play_events
 			WHERE territory = $1 AND at_ms >= $2 AND at_ms < $3 GROUP BY title_id`,
 			territory, from.UnixMilli(), from.AddDate(0, 0, 7).UnixMilli())
-		check(err)
+		timing.Check(err)
 		for rows.Next() {
 		}
-		check(rows.Err())
+		timing.Check(rows.Err())
 		rows.Close()
 	})
 
-	check(exec(ctx, db, `CREATE TABLE IF NOT EXISTS bench_scratch (id BIGINT PRIMARY KEY, v TEXT NOT NULL)`))
+	timing.Check(exec(ctx, db, `CREATE TABLE IF NOT EXISTS bench_scratch (id BIGINT PRIMARY KEY, v TEXT NOT NULL)`))
 	var scratch int64
 	hbRuns := max(200, c.n*4)
-	insert := measure(hbRuns, func() {
+	insert := timing.Measure(hbRuns, func() {
 		scratch++
-		check(exec(ctx, db, `INSERT INTO bench_scratch (id, v) VALUES ($1, $2)`, scratch, "x"))
+		timing.Check(exec(ctx, db, `INSERT INTO bench_scratch (id, v) VALUES ($1, $2)`, scratch, "x"))
 	})
 	// Live heartbeats of distinct viewers, each 10 s after its previous
 	// event, so that every one adds time to the rollup.
@@ -194,29 +194,29 @@ func run(ctx context.Context, name, dsn string, c config) {
 	}
 	clock = clock.Add(10 * time.Second)
 	var hbi int
-	heartbeat := measure(hbRuns, func() {
+	heartbeat := timing.Measure(hbRuns, func() {
 		live.Heartbeat(ctx, profile+int64(hbi), int64(hbi%c.titles)+1, territory, false)
 		hbi++
 	})
 
 	var before int64
-	check(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM play_events WHERE profile_id >= $1`, profile).Scan(&before))
+	timing.Check(db.QueryRowContext(ctx, `SELECT COUNT(*) FROM play_events WHERE profile_id >= $1`, profile).Scan(&before))
 	if before != int64(2*hbRuns) {
-		check(fmt.Errorf("live events were not all recorded: %d of %d", before, 2*hbRuns))
+		timing.Check(fmt.Errorf("live events were not all recorded: %d of %d", before, 2*hbRuns))
 	}
 
 	fmt.Printf("%-40s %10s %10s %10s %14s\n", "operation", "p50", "p99", "target p99", "p50 / baseline")
-	line := func(what string, s stats, target time.Duration, base stats) {
+	line := func(what string, s timing.Stats, target time.Duration, base timing.Stats) {
 		t, verdict := "-", ""
 		if target > 0 {
 			t, verdict = target.String(), "ok"
-			if s.p99 > target {
+			if s.P99 > target {
 				verdict = "MISSED"
 			}
 		}
-		fmt.Printf("%-40s %10s %10s %10s %13.1fx  %s\n", what, s.p50, s.p99, t, float64(s.p50)/float64(base.p50), verdict)
+		fmt.Printf("%-40s %10s %10s %10s %13.1fx  %s\n", what, s.P50, s.P99, t, float64(s.P50)/float64(base.P50), verdict)
 	}
-	fmt.Printf("%-40s %10s %10s %10s %14s\n", "baseline: count a territory's rollup", baseline.p50, baseline.p99, "-", "1.0x")
+	fmt.Printf("%-40s %10s %10s %10s %14s\n", "baseline: count a territory's rollup", baseline.P50, baseline.P99, "-", "1.0x")
 	target := time.Duration(0)
 	if db.Dialect == store.Postgres {
 		target = time.Second
@@ -224,7 +224,7 @@ func run(ctx context.Context, name, dsn string, c config) {
 	line("weekly Top 10, one territory", weekly, target, baseline)
 	line("Top 10 today (rolling 7 days)", today, target, baseline)
 	line(fmt.Sprintf("for scale: the week from the log (%d runs)", scanRuns), scan, 0, baseline)
-	fmt.Printf("%-40s %10s %10s %10s %14s\n", "baseline: one-row insert", insert.p50, insert.p99, "-", "1.0x")
+	fmt.Printf("%-40s %10s %10s %10s %14s\n", "baseline: one-row insert", insert.P50, insert.P99, "-", "1.0x")
 	line("live heartbeat (log + rollup)", heartbeat, 0, insert)
 	fmt.Printf("week %s to %s in %s, first of %d entries: %+v\n", week.From, week.To, week.Territory, len(week.Entries), first(week.Entries))
 }
@@ -240,7 +240,7 @@ func first(es []charts.Entry) any {
 // 180 minutes, one in ten unknown (views then count against two hours).
 func loadTitles(ctx context.Context, db *store.DB, n int) {
 	tx, err := db.BeginTx(ctx, nil)
-	check(err)
+	timing.Check(err)
 	const per = 500
 	for done := 0; done < n; done += per {
 		var b strings.Builder
@@ -259,9 +259,9 @@ func loadTitles(ctx context.Context, db *store.DB, n int) {
 			args = append(args, fmt.Sprintf("Bench title %d", i+1), "en", runtime, time.Now().UnixMilli())
 		}
 		_, err := tx.ExecContext(ctx, b.String(), args...)
-		check(err)
+		timing.Check(err)
 	}
-	check(tx.Commit())
+	timing.Check(tx.Commit())
 }
 
 func exec(ctx context.Context, db *store.DB, q string, args ...any) error {
@@ -270,32 +270,3 @@ func exec(ctx context.Context, db *store.DB, q string, args ...any) error {
 }
 
 func mb(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }
-
-type stats struct{ p50, p99 time.Duration }
-
-func measure(n int, fn func()) stats {
-	d := make([]time.Duration, n)
-	for i := range d {
-		t := time.Now()
-		fn()
-		d[i] = time.Since(t)
-	}
-	slices.Sort(d)
-	round := func(x time.Duration) time.Duration { return x.Round(time.Microsecond) }
-	return stats{round(d[n/2]), round(d[min(n-1, n*99/100)])}
-}
-
-// progress draws a one-line progress bar on standard error.
-func progress(what string, done, total int, start time.Time) {
-	const width = 30
-	filled := width * done / total
-	rate := float64(done) / time.Since(start).Seconds()
-	fmt.Fprintf(os.Stderr, "\r%-9s [%s%s] %3d%% %8.0f/s", what, strings.Repeat("#", filled), strings.Repeat(".", width-filled), 100*done/total, rate)
-}
-
-func check(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
-}

@@ -39,7 +39,9 @@ func main() {
 	height := flag.Int("height", 1080, "height of the generated 16:9 source")
 	ffmpegPath := flag.String("ffmpeg", "ffmpeg", "ffmpeg program")
 	ffprobePath := flag.String("ffprobe", "ffprobe", "ffprobe program")
+	noTrickplay := flag.Bool("no-trickplay", false, "bare and per-rung without trickplay sheets (a diagnosis aid)")
 	flag.Parse()
+	skipTrickplay = *noTrickplay
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, *runs, *seconds, *height, *ffmpegPath, *ffprobePath); err != nil {
@@ -72,6 +74,9 @@ func run(ctx context.Context, runs, seconds, height int, ff, fp string) error {
 		}
 		lineup = append(lineup, time.Since(start))
 		plan = res.Encode
+		if skipTrickplay {
+			plan.Trickplay = nil
+		}
 		os.RemoveAll(out)
 
 		d, err := timeBare(ctx, ff, plan, filepath.Join(dir, fmt.Sprintf("bare-%d", i)))
@@ -100,6 +105,9 @@ func run(ctx context.Context, runs, seconds, height int, ff, fp string) error {
 	fmt.Printf("  lineup / bare        %8.3f  (target ≤ 1.05) %s\n", l.Seconds()/b.Seconds(), verdict(l.Seconds()/b.Seconds() <= 1.05))
 	return nil
 }
+
+// skipTrickplay drops the trickplay branch from the baselines.
+var skipTrickplay bool
 
 func verdict(ok bool) string {
 	if ok {
