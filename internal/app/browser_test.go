@@ -163,6 +163,7 @@ func TestBrowserWatchesAFilm(t *testing.T) {
 	svc := startBrowserService(t)
 	ctx := newBrowser(t, nil)
 	signIn(t, ctx, svc.url, "us@viewer.test")
+	shot(t, ctx, "home")
 	title := fmt.Sprintf("%s/titles/%d", svc.url, svc.titleID)
 	if err := chromedp.Do(ctx, chromedp.Navigate(title)); err != nil {
 		t.Fatal(err)
@@ -171,6 +172,7 @@ func TestBrowserWatchesAFilm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	shot(t, ctx, "title")
 	if err := chromedp.Do(ctx, chromedp.Click(`#play`), chromedp.WaitVisible(`#video`)); err != nil {
 		t.Fatalf("the title page must offer play: %v", err)
 	}
@@ -206,11 +208,7 @@ func TestBrowserWatchesAFilm(t *testing.T) {
 	if subtitleTracks < 1 {
 		t.Errorf("the player must offer the subtitle track, offers %d", subtitleTracks)
 	}
-	if dir := os.Getenv("LINEUP_SCREENSHOTS"); dir != "" {
-		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80)); err == nil {
-			os.WriteFile(filepath.Join(dir, "watch.jpg"), png, 0o644)
-		}
-	}
+	shot(t, ctx, "watch")
 
 	// A second viewer, placed in France, where the license opens next month.
 	ctx2 := newBrowser(t, map[string]any{"X-Test-Country": "FR"})
@@ -224,11 +222,7 @@ func TestBrowserWatchesAFilm(t *testing.T) {
 	}
 	territory, _ := chromedp.Run(ctx2, chromedp.Text(`.territory strong`))
 	hasPlay, _ := chromedp.Run(ctx2, chromedp.Evaluate[bool](`!!document.getElementById("play")`))
-	if dir := os.Getenv("LINEUP_SCREENSHOTS"); dir != "" {
-		if png, err := chromedp.Run(ctx2, chromedp.FullScreenshot(80)); err == nil {
-			os.WriteFile(filepath.Join(dir, "title-fr.jpg"), png, 0o644)
-		}
-	}
+	shot(t, ctx2, "title-fr")
 	next := time.Now().AddDate(0, 1, 0)
 	if !strings.Contains(line, "Available from") || !strings.Contains(line, next.Format("January")) {
 		t.Errorf("a viewer in a territory whose license has not opened must see when it comes: %q", line)
@@ -238,5 +232,18 @@ func TestBrowserWatchesAFilm(t *testing.T) {
 	}
 	if territory != "France" {
 		t.Errorf("every page must say which territory it shows: %q", territory)
+	}
+}
+
+// shot saves a screenshot of the page into LINEUP_SCREENSHOTS, when set,
+// for a person to look at.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("LINEUP_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	if jpg, err := chromedp.Run(ctx, chromedp.FullScreenshot(85)); err == nil {
+		os.WriteFile(filepath.Join(dir, name+".jpg"), jpg, 0o644)
 	}
 }
