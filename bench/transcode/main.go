@@ -6,9 +6,11 @@
 //     track and trickplay sheet, master rewrite), minus the queue and the
 //     upload;
 //   - per-rung: one ffmpeg process per rung, as PeerTube encodes, each
-//     decoding the source again, plus one for the audio tracks and one for
-//     the trickplay sheets, so that the output matches;
+//     decoding the source again, plus one per audio track;
 //   - bare: the single ffmpeg command Lineup builds, run by hand.
+//
+// All three then draw the trickplay sheets from their smallest rung, as
+// Lineup does, so that the outputs match.
 //
 // It prints the median wall time of each over -runs runs and the ratios
 // lineup/per-rung (target ≤ 0.80) and lineup/bare (target ≤ 1.05).
@@ -39,9 +41,7 @@ func main() {
 	height := flag.Int("height", 1080, "height of the generated 16:9 source")
 	ffmpegPath := flag.String("ffmpeg", "ffmpeg", "ffmpeg program")
 	ffprobePath := flag.String("ffprobe", "ffprobe", "ffprobe program")
-	noTrickplay := flag.Bool("no-trickplay", false, "bare and per-rung without trickplay sheets (a diagnosis aid)")
 	flag.Parse()
-	skipTrickplay = *noTrickplay
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, *runs, *seconds, *height, *ffmpegPath, *ffprobePath); err != nil {
@@ -65,6 +65,7 @@ func run(ctx context.Context, runs, seconds, height int, ff, fp string) error {
 	cfg := media.Config{FFmpegPath: ff, FFprobePath: fp}
 	var lineup, perRung, bare []time.Duration
 	var plan ffmpeg.Encode
+	var tp ffmpeg.Trickplay
 	for i := range runs {
 		out := filepath.Join(dir, fmt.Sprintf("lineup-%d", i))
 		start := time.Now()
@@ -73,19 +74,16 @@ func run(ctx context.Context, runs, seconds, height int, ff, fp string) error {
 			return fmt.Errorf("lineup: %w", err)
 		}
 		lineup = append(lineup, time.Since(start))
-		plan = res.Encode
-		if skipTrickplay {
-			plan.Trickplay = nil
-		}
+		plan, tp = res.Encode, res.Trickplay
 		os.RemoveAll(out)
 
-		d, err := timeBare(ctx, ff, plan, filepath.Join(dir, fmt.Sprintf("bare-%d", i)))
+		d, err := timeBare(ctx, ff, plan, tp, filepath.Join(dir, fmt.Sprintf("bare-%d", i)))
 		if err != nil {
 			return fmt.Errorf("bare: %w", err)
 		}
 		bare = append(bare, d)
 
-		d, err = timePerRung(ctx, ff, plan, filepath.Join(dir, fmt.Sprintf("rung-%d", i)))
+		d, err = timePerRung(ctx, ff, plan, tp, filepath.Join(dir, fmt.Sprintf("rung-%d", i)))
 		if err != nil {
 			return fmt.Errorf("per-rung: %w", err)
 		}
@@ -106,9 +104,6 @@ func run(ctx context.Context, runs, seconds, height int, ff, fp string) error {
 	return nil
 }
 
-// skipTrickplay drops the trickplay branch from the baselines.
-var skipTrickplay bool
-
 func verdict(ok bool) string {
 	if ok {
 		return "met"
@@ -123,7 +118,7 @@ func median(ds []time.Duration) time.Duration {
 }
 
 // timeBare runs the command Lineup builds for plan, writing into out.
-func timeBare(ctx context.Context, ff string, plan ffmpeg.Encode, out string) (time.Duration, error) {
+func timeBare(ctx context.Context, ff string, plan ffmpeg.Encode, tp ffmpeg.Trickplay, out string) (time.Duration, error) {
 	defer os.RemoveAll(out)
 	plan.OutDir = out
 	args, err := ffmpeg.EncodeArgs(plan)
@@ -137,12 +132,24 @@ func timeBare(ctx context.Context, ff string, plan ffmpeg.Encode, out string) (t
 	if err := runFF(ctx, ff, args); err != nil {
 		return 0, err
 	}
+	if err := trickplay(ctx, ff, plan, tp, out); err != nil {
+		return 0, err
+	}
 	return time.Since(start), nil
+}
+
+// trickplay draws the sheets from the smallest rung, as Lineup does.
+func trickplay(ctx context.Context, ff string, plan ffmpeg.Encode, tp ffmpeg.Trickplay, out string) error {
+	args, err := ffmpeg.TrickplayArgs(filepath.Join(out, plan.Rungs[len(plan.Rungs)-1].Name, "index.m3u8"), tp, out)
+	if err != nil {
+		return err
+	}
+	return runFF(ctx, ff, args)
 }
 
 // timePerRung encodes the same outputs with one process per rung, one for
 // the audio tracks and one for the trickplay sheets, one after another.
-func timePerRung(ctx context.Context, ff string, plan ffmpeg.Encode, out string) (time.Duration, error) {
+func timePerRung(ctx context.Context, ff string, plan ffmpeg.Encode, tp ffmpeg.Trickplay, out string) (time.Duration, error) {
 	defer os.RemoveAll(out)
 	seg := strconv.Itoa(ffmpeg.DefaultSegmentSeconds)
 	gop := strconv.Itoa(int(plan.FrameRate.Float()*ffmpeg.DefaultKeyframeSeconds + 0.999))
@@ -168,11 +175,6 @@ func timePerRung(ctx context.Context, ff string, plan ffmpeg.Encode, out string)
 			"-b:a", strconv.Itoa(ffmpeg.DefaultAudioBitrate), "-ac", "2", "-ar", "48000")
 		cmds = append(cmds, append(args, hls(dir)...))
 	}
-	if tp := plan.Trickplay; tp != nil {
-		cmds = append(cmds, append(slices.Clone(in), "-map", "0:v:0",
-			"-vf", fmt.Sprintf("fps=1/%d,scale=%d:%d,setsar=1,tile=%dx%d", tp.IntervalSeconds, tp.Width, tp.Height, tp.Columns, tp.Rows),
-			"-c:v", "mjpeg", "-q:v", "5", "-fps_mode", "passthrough", "-f", "image2", filepath.Join(out, ffmpeg.TrickplayDir, "sheet_%03d.jpg")))
-	}
 	for _, d := range append([]string{ffmpeg.TrickplayDir}, names(plan)...) {
 		if err := os.MkdirAll(filepath.Join(out, d), 0o755); err != nil {
 			return 0, err
@@ -183,6 +185,9 @@ func timePerRung(ctx context.Context, ff string, plan ffmpeg.Encode, out string)
 		if err := runFF(ctx, ff, args); err != nil {
 			return 0, err
 		}
+	}
+	if err := trickplay(ctx, ff, plan, tp, out); err != nil {
+		return 0, err
 	}
 	return time.Since(start), nil
 }

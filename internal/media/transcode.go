@@ -66,6 +66,8 @@ type Transcoded struct {
 	// command's arguments.
 	Encode ffmpeg.Encode
 	Args   []string
+	// Trickplay is the layout of the thumbnail sheets.
+	Trickplay ffmpeg.Trickplay
 	// Files lists every file written under OutDir, with its size, in the
 	// order they should be uploaded; the master playlist comes last.
 	Files []blob.File
@@ -116,9 +118,10 @@ func trickplayInterval(d time.Duration) int {
 
 // Transcode runs Lineup's encode pipeline on local files: it probes the
 // source and audio files, converts the subtitles, chooses the ladder, runs
-// one ffmpeg process that decodes the source once for every rung, every
-// audio track and the trickplay sheets, writes the WebVTT subtitle and
-// thumbnail tracks, and rewrites the master playlist with measured figures.
+// one ffmpeg process that decodes the source once for every rung and every
+// audio track, draws the trickplay sheets from the smallest rung (a second,
+// cheap ffmpeg), writes the WebVTT subtitle and thumbnail tracks, and
+// rewrites the master playlist with measured figures.
 // A source or track Lineup will not encode gives a *RefusedError, a failed
 // ffmpeg run an *EncodeError. The encode worker and bench/transcode both
 // call it.
@@ -141,6 +144,7 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 		return out, err
 	}
 	out.Encode = plan.encode
+	out.Trickplay = plan.trickplay
 	subs, err := convertSubtitleFiles(req.Subtitles)
 	if err != nil {
 		return out, err
@@ -154,6 +158,14 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 		return out, fmt.Errorf("media: transcode: %w", err)
 	}
 	if err := runFFmpeg(ctx, cfg.FFmpegPath, args, p.Duration, req.Progress); err != nil {
+		return out, err
+	}
+	smallest := plan.encode.Rungs[len(plan.encode.Rungs)-1]
+	tpArgs, err := ffmpeg.TrickplayArgs(filepath.Join(req.OutDir, smallest.Name, "index.m3u8"), plan.trickplay, req.OutDir)
+	if err != nil {
+		return out, fmt.Errorf("media: transcode: %w", err)
+	}
+	if err := runFFmpeg(ctx, cfg.FFmpegPath, tpArgs, 0, nil); err != nil {
 		return out, err
 	}
 
@@ -172,7 +184,7 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 		}
 		info.Subtitles = append(info.Subtitles, ffmpeg.SubtitleRendition{URI: uri, Language: s.lang, Name: s.name})
 	}
-	if out.Thumbnails, err = writeThumbnailTrack(req.OutDir, *plan.encode.Trickplay, p.Duration); err != nil {
+	if out.Thumbnails, err = writeThumbnailTrack(req.OutDir, plan.trickplay, p.Duration); err != nil {
 		return out, err
 	}
 	audioPeak, audioAvg := 0, 0
@@ -217,7 +229,8 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 }
 
 type plan struct {
-	encode ffmpeg.Encode
+	encode    ffmpeg.Encode
+	trickplay ffmpeg.Trickplay
 }
 
 // planEncode chooses the ladder, the audio tracks and the trickplay layout.
@@ -289,12 +302,12 @@ func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRe
 		tw = w &^ 1
 	}
 	th := max(2, int(math.Round(float64(tw)*float64(h)/float64(w)/2))*2)
-	e.Trickplay = &ffmpeg.Trickplay{
+	tp := ffmpeg.Trickplay{
 		IntervalSeconds: trickplayInterval(p.Duration),
 		Width:           tw, Height: th,
 		Columns: thumbColumns, Rows: thumbRows,
 	}
-	return plan{encode: e}, nil
+	return plan{encode: e, trickplay: tp}, nil
 }
 
 // languageName is the name a viewer sees for a language: its own name for

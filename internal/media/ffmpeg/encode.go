@@ -38,28 +38,7 @@ type Encode struct {
 	AudioBitrate int
 	// Preset is libx264's speed preset, "veryfast" when empty.
 	Preset string
-	// Trickplay, when set, adds thumbnail sprite sheets made from the
-	// same decode as the rungs; see TrickplayDir. The caller creates
-	// OutDir/TrickplayDir before running the command.
-	Trickplay *Trickplay
 }
-
-// Trickplay describes the thumbnail sprite sheets of an Encode: one
-// thumbnail every IntervalSeconds of media time, Width×Height pixels each,
-// laid out Columns across and Rows down on each sheet, left to right then
-// top to bottom. The last sheet may be partly empty.
-type Trickplay struct {
-	IntervalSeconds int
-	Width, Height   int
-	Columns, Rows   int
-}
-
-// TrickplayDir is the folder, relative to OutDir, of the sprite sheets,
-// named SheetName(1), SheetName(2)...
-const TrickplayDir = "trickplay"
-
-// SheetName returns the file name of sprite sheet n (counting from 1).
-func SheetName(n int) string { return fmt.Sprintf("sheet_%03d.jpg", n) }
 
 // AudioTrack is one audio rendition of an Encode.
 type AudioTrack struct {
@@ -132,24 +111,12 @@ func EncodeArgs(e Encode) ([]string, error) {
 	// converts once to the 8-bit 4:2:0 H.264 High needs, split copies the
 	// frames, and each copy is scaled to its rung with square pixels.
 	var fc strings.Builder
-	branches := len(e.Rungs)
-	if e.Trickplay != nil {
-		branches++
-	}
-	fmt.Fprintf(&fc, "[0:v:%d]fps=%s,format=yuv420p,split=%d", e.VideoStream, e.FrameRate, branches)
+	fmt.Fprintf(&fc, "[0:v:%d]fps=%s,format=yuv420p,split=%d", e.VideoStream, e.FrameRate, len(e.Rungs))
 	for i := range e.Rungs {
 		fmt.Fprintf(&fc, "[v%d]", i)
 	}
-	if tp := e.Trickplay; tp != nil {
-		fmt.Fprint(&fc, "[vt]")
-	}
 	for i, r := range e.Rungs {
 		fmt.Fprintf(&fc, ";[v%d]scale=%d:%d,setsar=1[o%d]", i, r.Width, r.Height, i)
-	}
-	if tp := e.Trickplay; tp != nil {
-		// One frame every interval, shrunk, then gathered onto sheets: the
-		// thumbnails cost one more branch of the same decode.
-		fmt.Fprintf(&fc, ";[vt]fps=1/%d,scale=%d:%d,setsar=1,tile=%dx%d[thumbs]", tp.IntervalSeconds, tp.Width, tp.Height, tp.Columns, tp.Rows)
 	}
 	args = append(args, "-filter_complex", fc.String())
 	for i := range e.Rungs {
@@ -231,18 +198,6 @@ func EncodeArgs(e Encode) ([]string, error) {
 		"-nostats",
 		filepath.Join(e.OutDir, "%v", "index.m3u8"),
 	)
-	if e.Trickplay != nil {
-		args = append(args,
-			"-map", "[thumbs]",
-			"-c:v", "mjpeg",
-			// JPEG quality on ffmpeg's 2 (best) to 31 scale; thumbnails are small.
-			"-q:v", "5",
-			// The sheets come one per Columns×Rows thumbnails; keep every one.
-			"-fps_mode", "passthrough",
-			"-f", "image2",
-			filepath.Join(e.OutDir, TrickplayDir, "sheet_%03d.jpg"),
-		)
-	}
 	return args, nil
 }
 
@@ -305,11 +260,6 @@ func (e Encode) normalized() (Encode, []string, error) {
 	}
 	if !safeName(e.Preset) {
 		return e, nil, fmt.Errorf("preset %q is not a libx264 preset name", e.Preset)
-	}
-	if tp := e.Trickplay; tp != nil {
-		if tp.IntervalSeconds < 1 || tp.Width < 2 || tp.Height < 2 || tp.Width%2 != 0 || tp.Height%2 != 0 || tp.Columns < 1 || tp.Rows < 1 {
-			return e, nil, fmt.Errorf("trickplay %+v: interval, even size and grid must be positive", *tp)
-		}
 	}
 	e.Audio = append([]AudioTrack(nil), e.Audio...)
 	langs := make([]string, len(e.Audio))

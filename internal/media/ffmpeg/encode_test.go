@@ -55,14 +55,12 @@ func TestEncodeArgsGolden(t *testing.T) {
 		}
 		golden(t, "encode_720p_two_audio.golden", argLines(args))
 	})
-	t.Run("720p source with trickplay sheets from the same decode", func(t *testing.T) {
-		e := twoAudioEncode()
-		e.Trickplay = &Trickplay{IntervalSeconds: 10, Width: 160, Height: 90, Columns: 10, Rows: 10}
-		args, err := EncodeArgs(e)
+	t.Run("trickplay sheets from the 240p rung", func(t *testing.T) {
+		args, err := TrickplayArgs("/work/out/asset-1/240p/index.m3u8", Trickplay{IntervalSeconds: 10, Width: 160, Height: 90, Columns: 10, Rows: 10}, "/work/out/asset-1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "encode_720p_trickplay.golden", argLines(args))
+		golden(t, "trickplay.golden", argLines(args))
 	})
 	t.Run("silent 1080p source at 29.97 fps", func(t *testing.T) {
 		args, err := EncodeArgs(Encode{
