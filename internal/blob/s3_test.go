@@ -1,26 +1,20 @@
 package blob
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/lineup/lineup/internal/blob/versitygw"
 )
 
 const (
-	testAccessKey = "lineuptestaccess"
-	testSecretKey = "lineuptestsecret1234"
+	testAccessKey = versitygw.AccessKey
+	testSecretKey = versitygw.SecretKey
 )
 
 func TestS3(t *testing.T) {
@@ -84,94 +78,9 @@ func TestS3(t *testing.T) {
 	})
 }
 
-// startVersityGW starts a versitygw S3 gateway over a temporary folder on a
-// free port, stops it when the test ends and returns its host:port. It skips
-// the test when versitygw is not installed, unless LINEUP_TEST_REQUIRE_S3=1.
-func startVersityGW(t *testing.T) string {
-	t.Helper()
-	bin := findVersityGW()
-	if bin == "" {
-		const how = "versitygw not found on PATH or in $(go env GOPATH)/bin; install it with: go install github.com/versity/versitygw/cmd/versitygw@v1.8.0"
-		if os.Getenv("LINEUP_TEST_REQUIRE_S3") == "1" {
-			t.Fatal(how)
-		}
-		t.Skip(how)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+func startVersityGW(t *testing.T) string { return versitygw.Start(t) }
 
-	var stderr bytes.Buffer
-	cmd := exec.Command(bin, "--port", addr, "--access", testAccessKey, "--secret", testSecretKey, "posix", t.TempDir())
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start versitygw: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-
-	c := testS3Client(t, addr)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
-		_, err := c.ListBuckets(ctx)
-		cancel()
-		if err == nil {
-			return addr
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("versitygw exited: %v\n%s", err, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("versitygw did not answer on %s: %v\n%s", addr, err, stderr.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func findVersityGW() string {
-	if p, err := exec.LookPath("versitygw"); err == nil {
-		return p
-	}
-	gopath, err := exec.Command("go", "env", "GOPATH").Output()
-	if err != nil {
-		return ""
-	}
-	for _, dir := range filepath.SplitList(strings.TrimSpace(string(gopath))) {
-		p := filepath.Join(dir, "bin", "versitygw")
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p
-		}
-	}
-	return ""
-}
-
-func testS3Client(t *testing.T, endpoint string) *minio.Client {
-	t.Helper()
-	c, err := minio.New(endpoint, &minio.Options{
-		Creds:        credentials.NewStaticV4(testAccessKey, testSecretKey, ""),
-		Region:       "us-east-1",
-		BucketLookup: minio.BucketLookupPath,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+func testS3Client(t *testing.T, endpoint string) *minio.Client { return versitygw.Client(t, endpoint) }
 
 func makeBucket(t *testing.T, endpoint, bucket string) {
 	t.Helper()

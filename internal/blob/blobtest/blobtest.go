@@ -8,29 +8,22 @@
 package blobtest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/lineup/lineup/internal/blob"
+	"github.com/lineup/lineup/internal/blob/versitygw"
 )
 
-// Credentials of the gateways StartVersityGW starts.
+// Credentials of the gateways S3 starts.
 const (
-	AccessKey = "lineuptestaccess"
-	SecretKey = "lineuptestsecret1234"
+	AccessKey = versitygw.AccessKey
+	SecretKey = versitygw.SecretKey
 )
 
 // Folder returns a folder store in a fresh temporary directory.
@@ -49,16 +42,9 @@ func Folder(t testing.TB) *blob.Folder {
 // SecretKey, as LINEUP_S3_ACCESS_KEY and LINEUP_S3_SECRET_KEY).
 func S3(t testing.TB) (blob.Store, string) {
 	t.Helper()
-	endpoint := StartVersityGW(t)
+	endpoint := versitygw.Start(t)
 	bucket := "lineup-" + strings.ToLower(rand.Text()[:12])
-	c, err := minio.New(endpoint, &minio.Options{
-		Creds:        credentials.NewStaticV4(AccessKey, SecretKey, ""),
-		Region:       "us-east-1",
-		BucketLookup: minio.BucketLookupPath,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := versitygw.Client(t, endpoint)
 	if err := c.MakeBucket(context.Background(), bucket, minio.MakeBucketOptions{Region: "us-east-1"}); err != nil {
 		t.Fatalf("make bucket %s: %v", bucket, err)
 	}
@@ -69,98 +55,4 @@ func S3(t testing.TB) (blob.Store, string) {
 		t.Fatal(err)
 	}
 	return s, url
-}
-
-// StartVersityGW starts a versitygw S3 gateway over a temporary folder on a
-// free port, stops it when the test ends and returns its host:port.
-func StartVersityGW(t testing.TB) string {
-	t.Helper()
-	bin := findVersityGW()
-	if bin == "" {
-		const how = "versitygw not found on PATH or in $(go env GOPATH)/bin; install it with: go install github.com/versity/versitygw/cmd/versitygw@v1.8.0"
-		if os.Getenv("LINEUP_TEST_REQUIRE_S3") == "1" {
-			t.Fatal(how)
-		}
-		t.Skip(how)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-
-	var stderr syncBuffer
-	cmd := exec.Command(bin, "--port", addr, "--access", AccessKey, "--secret", SecretKey, "posix", t.TempDir())
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start versitygw: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	c, err := minio.New(addr, &minio.Options{Creds: credentials.NewStaticV4(AccessKey, SecretKey, ""), Region: "us-east-1", BucketLookup: minio.BucketLookupPath})
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_, err := c.ListBuckets(ctx)
-		cancel()
-		if err == nil {
-			return addr
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("versitygw exited: %v\n%s", err, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("versitygw did not answer on %s: %v\n%s", addr, err, stderr.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func findVersityGW() string {
-	if p, err := exec.LookPath("versitygw"); err == nil {
-		return p
-	}
-	gopath, err := exec.Command("go", "env", "GOPATH").Output()
-	if err != nil {
-		return ""
-	}
-	for _, dir := range filepath.SplitList(strings.TrimSpace(string(gopath))) {
-		p := filepath.Join(dir, "bin", "versitygw")
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p
-		}
-	}
-	return ""
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
