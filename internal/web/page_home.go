@@ -16,7 +16,6 @@ type card struct {
 	TitleID  int64
 	Name     string
 	Hue      int64
-	Image    string
 	Original bool
 	Progress int    // percent watched, 0 for none
 	When     string // "From 22 June", "Last day to watch 7 December"
@@ -93,7 +92,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return card{}, false
 		}
 		name, _ := t.Localized(lang)
-		return card{TitleID: id, Name: name, Hue: hue(id), Image: s.posterURL(ctx, id)}, true
+		return card{TitleID: id, Name: name, Hue: hue(id)}, true
 	}
 	available := map[int64]bool{}
 	for _, it := range lineup.AvailableNow.Items {
@@ -211,12 +210,4 @@ func (s *Server) topTen(ctx context.Context, territory string, now time.Time) ([
 		return nil, nil
 	}
 	return s.Plays.TopToday(ctx, territory, now)
-}
-
-// posterURL is the title's first still, if it has one.
-func (s *Server) posterURL(ctx context.Context, titleID int64) string {
-	if s.Poster == nil {
-		return ""
-	}
-	return s.Poster(ctx, titleID)
 }

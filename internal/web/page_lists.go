@@ -50,7 +50,7 @@ func (s *Server) myList(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		name, _ := t.Localized(v.Lang())
-		cards = append(cards, card{TitleID: id, Name: name, Hue: hue(id), Image: s.posterURL(ctx, id)})
+		cards = append(cards, card{TitleID: id, Name: name, Hue: hue(id)})
 	}
 	return s.render(w, http.StatusOK, "home", s.page(r, "My List", "mylist", homePage{Rows: []homeRow{
 		{Key: "mylist", Heading: "My List", Cards: cards, Empty: "Titles you add to My List appear here."}}}))

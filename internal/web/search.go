@@ -63,7 +63,7 @@ func (s *Server) searchPageHandler(w http.ResponseWriter, r *http.Request) error
 		}
 		p.Done = true
 		for _, h := range hits {
-			c := card{TitleID: h.TitleID, Name: h.Title, Hue: hue(h.TitleID), Image: s.posterURL(r.Context(), h.TitleID)}
+			c := card{TitleID: h.TitleID, Name: h.Title, Hue: hue(h.TitleID)}
 			if !h.Available && h.StartsAt != nil {
 				c.When = "From " + humanDate(rights.LocalDate(*h.StartsAt, q.Territory), s.Now())
 			} else if h.Year > 0 {

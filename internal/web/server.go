@@ -4,7 +4,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -70,8 +69,6 @@ type Deps struct {
 	// spooled ("" for the system's temporary folder).
 	MaxUploadBytes int64
 	UploadDir      string
-	// Poster returns a title's poster or still URL, "" for none.
-	Poster func(ctx context.Context, titleID int64) string
 	// Search finds titles in every language.
 	Search *search.Index
 	// Plays records play starts and heartbeats and ranks the Top 10; nil
