@@ -20,7 +20,6 @@ func runBoxoffice(ctx context.Context, e *env, args []string) error {
 	switch args[0] {
 	case "import", "rates":
 		fs, parse := e.flags("boxoffice " + args[0])
-		_ = fs
 		if err := parse(args[1:]); err != nil {
 			return err
 		}
