@@ -163,7 +163,7 @@ func timePerRung(ctx context.Context, ff string, plan ffmpeg.Encode, tp ffmpeg.T
 		dir := filepath.Join(out, r.Name)
 		args := append(slices.Clone(in),
 			"-map", "0:v:0", "-vf", fmt.Sprintf("fps=%s,format=yuv420p,scale=%d:%d,setsar=1", plan.FrameRate, r.Width, r.Height),
-			"-c:v", "libx264", "-profile:v", "high", "-preset", plan.Preset,
+			"-c:v", "libx264", "-profile:v", "high", "-preset", cmp.Or(plan.Preset, ffmpeg.DefaultPreset),
 			"-force_key_frames", fmt.Sprintf("expr:gte(t,n_forced*%d)", ffmpeg.DefaultKeyframeSeconds),
 			"-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
 			"-b:v", strconv.Itoa(r.Bitrate), "-maxrate", strconv.Itoa(r.MaxRate), "-bufsize", strconv.Itoa(r.BufSize))
