@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -247,6 +248,8 @@ func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRe
 		Rungs:     ffmpeg.ChooseLadder(w, h, rate.Float()),
 		OutDir:    req.OutDir,
 		Preset:    cfg.Preset,
+		// The scalers may use every core: the encoders are waiting on them.
+		FilterThreads: runtime.NumCPU(),
 	}
 	names := map[string]int{}
 	addAudio := func(input, stream int, lang string) {
