@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lineup/lineup/bench/internal/fixture"
 	"github.com/lineup/lineup/bench/internal/timing"
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
@@ -70,7 +71,7 @@ func run(ctx context.Context, name, dsn string, nTitles, nLicenses, n int) {
 
 	fmt.Printf("\n== %s\n", name)
 	start := time.Now()
-	loadTitles(ctx, db, nTitles)
+	fixture.Titles(ctx, db, nTitles, nil)
 	fmt.Fprintf(os.Stderr, "\rtitles loaded in %s%s\n", time.Since(start).Round(time.Millisecond), strings.Repeat(" ", 30))
 
 	// Licenses: most cover one to three countries, one in a hundred the EU;
@@ -168,29 +169,4 @@ func run(ctx context.Context, name, dsn string, nTitles, nLicenses, n int) {
 	fmt.Printf("%-34s %10s %10s %10s %14s\n", "baseline: one-row insert", plain.P50, plain.P99, "-", "1.0x")
 	line("license insert + conflict check", insert, 10*time.Millisecond, plain)
 	fmt.Printf("(%d of %d inserts were refused for conflicts; refusals are timed too)\n", refused, max(n/10, 20))
-}
-
-// loadTitles writes n bare titles with multi-row inserts in one transaction.
-func loadTitles(ctx context.Context, db *store.DB, n int) {
-	start := time.Now()
-	tx, err := db.BeginTx(ctx, nil)
-	timing.Check(err)
-	const per = 500
-	for done := 0; done < n; done += per {
-		var b strings.Builder
-		b.WriteString(`INSERT INTO titles (original_title, original_language, year, created_at) VALUES `)
-		var args []any
-		for i := done; i < min(done+per, n); i++ {
-			if i > done {
-				b.WriteString(",")
-			}
-			k := len(args)
-			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4)
-			args = append(args, fmt.Sprintf("Bench title %d", i+1), "en", 1990+i%35, time.Now().UnixMilli())
-		}
-		_, err := tx.ExecContext(ctx, b.String(), args...)
-		timing.Check(err)
-		timing.Progress("titles", min(done+per, n), n, start)
-	}
-	timing.Check(tx.Commit())
 }

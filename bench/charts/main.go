@@ -31,6 +31,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lineup/lineup/bench/internal/fixture"
 	"github.com/lineup/lineup/bench/internal/timing"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/rights"
@@ -95,7 +96,13 @@ func run(ctx context.Context, name, dsn string, c config) {
 	timing.Check(err)
 	fmt.Printf("\n== %s: %d play events\n", name, c.events)
 
-	loadTitles(ctx, db, c.titles)
+	fixture.Titles(ctx, db, c.titles, func(i int) int {
+		// 80 to 180 minutes, one in ten unknown (views then count against two hours).
+		if i%10 == 9 {
+			return 0
+		}
+		return 80 + i%101
+	})
 	// The weeks end with the week of 2026-03-02 (Monday to Sunday in each
 	// territory); events fall uniformly in time, skewed over titles.
 	end := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
@@ -234,34 +241,6 @@ func first(es []charts.Entry) any {
 		return "none"
 	}
 	return es[0]
-}
-
-// loadTitles writes n titles with multi-row inserts: runtimes from 80 to
-// 180 minutes, one in ten unknown (views then count against two hours).
-func loadTitles(ctx context.Context, db *store.DB, n int) {
-	tx, err := db.BeginTx(ctx, nil)
-	timing.Check(err)
-	const per = 500
-	for done := 0; done < n; done += per {
-		var b strings.Builder
-		b.WriteString(`INSERT INTO titles (original_title, original_language, runtime_minutes, created_at) VALUES `)
-		var args []any
-		for i := done; i < min(done+per, n); i++ {
-			if i > done {
-				b.WriteString(",")
-			}
-			k := len(args)
-			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4)
-			runtime := 80 + i%101
-			if i%10 == 9 {
-				runtime = 0
-			}
-			args = append(args, fmt.Sprintf("Bench title %d", i+1), "en", runtime, time.Now().UnixMilli())
-		}
-		_, err := tx.ExecContext(ctx, b.String(), args...)
-		timing.Check(err)
-	}
-	timing.Check(tx.Commit())
 }
 
 func exec(ctx context.Context, db *store.DB, q string, args ...any) error {

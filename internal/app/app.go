@@ -195,3 +195,25 @@ func runConfig(ctx context.Context, e *env, args []string) error {
 	e.cfg.Print(e.stdout)
 	return nil
 }
+
+// sub is one subcommand of a command group ("titles add").
+type sub struct {
+	name string
+	run  func(ctx context.Context, e *env, args []string) error
+}
+
+// subcommand runs the subcommand of group that args[0] names, or says which
+// ones there are.
+func subcommand(ctx context.Context, e *env, group string, args []string, subs []sub) error {
+	var names []string
+	for _, s := range subs {
+		if len(args) > 0 && s.name == args[0] {
+			return s.run(ctx, e, args[1:])
+		}
+		names = append(names, s.name)
+	}
+	if len(args) == 0 {
+		return fmt.Errorf("%w: lineup %s %s", ErrUsage, group, strings.Join(names, "|"))
+	}
+	return fmt.Errorf("%w: unknown %s command %q: use %s", ErrUsage, group, args[0], strings.Join(names, ", "))
+}

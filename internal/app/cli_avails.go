@@ -11,16 +11,7 @@ import (
 )
 
 func runAvails(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: lineup avails import FILE | lineup avails export", ErrUsage)
-	}
-	switch args[0] {
-	case "import":
-		return availsImport(ctx, e, args[1:])
-	case "export":
-		return availsExport(ctx, e, args[1:])
-	}
-	return fmt.Errorf("%w: unknown avails command %q: use import or export", ErrUsage, args[0])
+	return subcommand(ctx, e, "avails", args, []sub{{"import", availsImport}, {"export", availsExport}})
 }
 
 func availsImport(ctx context.Context, e *env, args []string) error {

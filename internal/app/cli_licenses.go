@@ -12,20 +12,9 @@ import (
 )
 
 func runLicenses(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: lineup licenses add|list|check|conflicts", ErrUsage)
-	}
-	switch args[0] {
-	case "add":
-		return licensesAdd(ctx, e, args[1:], false)
-	case "check":
-		return licensesAdd(ctx, e, args[1:], true)
-	case "list":
-		return licensesList(ctx, e, args[1:])
-	case "conflicts":
-		return licensesConflicts(ctx, e, args[1:])
-	}
-	return fmt.Errorf("%w: unknown licenses command %q: use add, list, check or conflicts", ErrUsage, args[0])
+	add := func(ctx context.Context, e *env, args []string) error { return licensesAdd(ctx, e, args, false) }
+	check := func(ctx context.Context, e *env, args []string) error { return licensesAdd(ctx, e, args, true) }
+	return subcommand(ctx, e, "licenses", args, []sub{{"add", add}, {"list", licensesList}, {"check", check}, {"conflicts", licensesConflicts}})
 }
 
 // licenseFlags registers the flags that describe a license and returns a

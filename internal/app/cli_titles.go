@@ -12,18 +12,7 @@ import (
 )
 
 func runTitles(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: lineup titles add|list|show", ErrUsage)
-	}
-	switch args[0] {
-	case "add":
-		return titlesAdd(ctx, e, args[1:])
-	case "list":
-		return titlesList(ctx, e, args[1:])
-	case "show":
-		return titlesShow(ctx, e, args[1:])
-	}
-	return fmt.Errorf("%w: unknown titles command %q: use add, list or show", ErrUsage, args[0])
+	return subcommand(ctx, e, "titles", args, []sub{{"add", titlesAdd}, {"list", titlesList}, {"show", titlesShow}})
 }
 
 func titlesAdd(ctx context.Context, e *env, args []string) error {
