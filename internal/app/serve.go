@@ -102,6 +102,8 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		// The stream path corks the connection while it sends a segment.
+		ConnContext: web.ConnContext,
 	}
 	addr := ln.Addr().String()
 	e.log.Info("serving", "addr", "http://"+addr, "database", svc.db.Location, "dialect", svc.db.Dialect.String())

@@ -111,6 +111,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer rc.Close()
+	// Segments are large: keep the headers back to travel with the file's
+	// first bytes (see corkConn).
+	defer corkConn(r.Context())()
 	// The folder store hands back the file itself, which ServeContent can
 	// seek and the kernel can send without copying; S3 objects are read
 	// through blobReader, which fetches the range asked for.

@@ -95,7 +95,9 @@ func newViewerServer(t *testing.T) *viewerServer {
 		t.Fatal(err)
 	}
 	s.prefixes.m = map[int64]string{1: "assets/1/a1/"}
-	ts := httptest.NewServer(s)
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.ConnContext = ConnContext // as lineup serve does: segments cork the connection
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &viewerServer{t: t, url: ts.URL, srv: s, signer: signer, accounts: acc, catalog: cat, rights: rts, assetID: 1, adult: adult.ID}
 }
