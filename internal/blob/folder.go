@@ -25,8 +25,9 @@ import (
 // Folder is safe for concurrent use. A key may not also be a directory of
 // other keys ("a" and "a/b" cannot both exist); Put refuses that.
 type Folder struct {
-	dir  string
-	root *os.Root
+	dir     string
+	root    *os.Root
+	beneath *beneath // Get's quicker open, where the system has one
 }
 
 var _ Store = (*Folder)(nil)
@@ -50,14 +51,17 @@ func NewFolder(dir string) (*Folder, error) {
 		root.Close()
 		return nil, fmt.Errorf("blob: folder: %w", err)
 	}
-	return &Folder{dir: dir, root: root}, nil
+	return &Folder{dir: dir, root: root, beneath: openBeneath(dir)}, nil
 }
 
 // Dir returns the folder's absolute path.
 func (f *Folder) Dir() string { return f.dir }
 
-// Close releases the folder's directory handle.
-func (f *Folder) Close() error { return f.root.Close() }
+// Close releases the folder's directory handles.
+func (f *Folder) Close() error {
+	f.beneath.close()
+	return f.root.Close()
+}
 
 // Put implements Store.
 func (f *Folder) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (err error) {
@@ -125,7 +129,7 @@ func (f *Folder) Get(ctx context.Context, key string, offset, length int64) (io.
 	if err := ctx.Err(); err != nil {
 		return nil, Info{}, fmt.Errorf("blob: get %s: %w", key, err)
 	}
-	file, err := f.root.Open(key)
+	file, err := f.open(key)
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("blob: get %s: %w", key, notFound(err))
 	}
