@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -31,6 +32,10 @@ type Problem struct {
 	Conflicts any    `json:"conflicts,omitempty"`
 	Problems  any    `json:"problems,omitempty"`
 }
+
+// statusClientClosed is recorded, not sent, when the client closed the
+// connection before its answer was ready.
+const statusClientClosed = 499
 
 // httpError is an error that already knows its status and what the client
 // may be told.
@@ -80,6 +85,17 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 		}
 		err := h(w, r)
 		if err == nil {
+			return
+		}
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			// The client went away (a player that moved on, a closed
+			// tab): nobody is left to answer and nothing failed here.
+			// 499 is nginx's "client closed request", for the log and
+			// the metrics.
+			if rec, ok := w.(*statusRecorder); ok && rec.status == 0 {
+				rec.status = statusClientClosed
+			}
+			s.Log.Debug("client went away", "method", r.Method, "path", r.URL.Path)
 			return
 		}
 		p := s.problemFor(err)
