@@ -17,8 +17,9 @@
 // playlists, from Lineup's /stream/{token}/{asset}/... URLs (the token is
 // checked on every request) and from nginx. Each URL is run -runs times,
 // Lineup and nginx alternating, and the median requests per second and
-// transfer per second are printed with the ratio Lineup / nginx. Targets:
-// ≥ 0.9 for segments, ≥ 0.5 for playlists.
+// transfer per second are printed with the ratio Lineup / nginx (the
+// verdict), then each round's own ratio and their median. Targets: ≥ 0.9
+// for segments, ≥ 0.5 for playlists.
 //
 // Time to first frame: headless Chromium signs in, picks the profile,
 // opens the title page and clicks Play, which opens /watch/{id}; the time
@@ -188,6 +189,8 @@ func run(ctx context.Context, o options) error {
 		fmt.Printf("%-34s %10.0f r/s %10.0f r/s %7.2fx %8s  %s\n", t.what, lr, nr, lr/nr, "≥ "+strconv.FormatFloat(t.goal, 'f', -1, 64), verdict)
 		fmt.Printf("%-34s %12s/s %12s/s %7.2fx\n", "  transfer", size(int64(lb)), size(int64(nb)), lb/nb)
 		fmt.Printf("%-34s Lineup %s; nginx %s\n", "  each run, req/s", joinRPS(t.lineup), joinRPS(t.nginx))
+		paired := pairedRatios(t.lineup, t.nginx)
+		fmt.Printf("%-34s %s (median %.2fx)\n", "  each round, Lineup / nginx", joinRatios(paired), median(paired, func(x float64) float64 { return x }))
 	}
 
 	if o.plays > 0 {
@@ -410,6 +413,25 @@ func joinRPS(rs []wrkResult) string {
 	var s []string
 	for _, r := range rs {
 		s = append(s, strconv.FormatFloat(r.rps, 'f', 0, 64))
+	}
+	return strings.Join(s, " ")
+}
+
+// pairedRatios divides each round's Lineup figure by the nginx figure of
+// the same round: the two ran back to back, so a change in the machine's
+// load over the bench touches both.
+func pairedRatios(lineup, nginx []wrkResult) []float64 {
+	var r []float64
+	for i := range min(len(lineup), len(nginx)) {
+		r = append(r, lineup[i].rps/nginx[i].rps)
+	}
+	return r
+}
+
+func joinRatios(rs []float64) string {
+	var s []string
+	for _, r := range rs {
+		s = append(s, strconv.FormatFloat(r, 'f', 2, 64))
 	}
 	return strings.Join(s, " ")
 }
