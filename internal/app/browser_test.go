@@ -16,6 +16,7 @@ import (
 
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/rights"
 )
@@ -80,6 +81,14 @@ func startBrowserService(t *testing.T) browserService {
 		if _, _, err := rt.rights.Add(ctx, l, false); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Three reported days of its run in China, for the title page's chart.
+	if _, err := rt.boxoffice.Add(ctx, []charts.Gross{
+		{TitleID: title.ID, Territory: "CN", Day: "2018-04-28", Amount: 28_000_000_000, Currency: "CNY", Source: "test"},
+		{TitleID: title.ID, Territory: "CN", Day: "2018-04-29", Amount: 25_000_000_000, Currency: "CNY", Source: "test"},
+		{TitleID: title.ID, Territory: "CN", Day: "2018-04-30", Amount: 22_000_000_000, Currency: "CNY", Source: "test"},
+	}, "browser test"); err != nil {
+		t.Fatal(err)
 	}
 	files, err := media.GenerateSample(ctx, e.cfg.FFmpeg, t.TempDir(), media.SampleOptions{Seconds: 8, Width: 640, Height: 360, Label: "Us and Them"})
 	if err != nil {
@@ -173,6 +182,22 @@ func TestBrowserWatchesAFilm(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "title")
+	// The box-office chart is drawn into the page, under its strict
+	// Content-Security-Policy: its looks must survive it.
+	chart, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`(() => {
+		const svg = document.querySelector(".chart svg"), label = svg && svg.querySelector("text.label"), line = svg && svg.querySelector("polyline");
+		if (!label || !line) return {};
+		return {font: getComputedStyle(label).fontSize, fill: getComputedStyle(label).fill, line: getComputedStyle(line).fill};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chart["font"] != "12px" || chart["line"] != "none" {
+		t.Errorf("the box-office chart must be drawn with its own sizes and strokes under the page's CSP (12px labels, unfilled lines), got %v", chart)
+	}
+	if chart["fill"] != "rgb(163, 168, 180)" {
+		t.Errorf("the box-office chart's labels must take the dark page's muted colour, not the light default, got %v", chart)
+	}
 	if err := chromedp.Do(ctx, chromedp.Click(`#play`), chromedp.WaitVisible(`#video`)); err != nil {
 		t.Fatalf("the title page must offer play: %v", err)
 	}

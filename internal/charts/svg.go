@@ -66,11 +66,8 @@ func CumulativeSVG(run Run, milestones []Milestone, opts ChartOptions) []byte {
 		w, h, w, h, attr(prefix), attr(prefix))
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title>`+"\n", attr(prefix), esc(title))
 	fmt.Fprintf(&b, `<desc id="%s-desc">%s</desc>`+"\n", attr(prefix), esc(describe(run, ms, name, place)))
-	b.WriteString(`<style>.axis{stroke:#888;stroke-width:1}.grid{stroke:#ddd;stroke-width:1}.label{font:12px sans-serif;fill:#444}` +
-		`.line{fill:none;stroke:#c0392b;stroke-width:2.5;stroke-linejoin:round}.estimate{stroke-dasharray:6 4;stroke-width:2}` +
-		`.milestone{fill:#fff;stroke:#c0392b;stroke-width:2}.mlabel{font:bold 12px sans-serif;fill:#222}</style>` + "\n")
 	if len(run.Days) == 0 {
-		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="middle">No box-office figures</text>`+"\n</svg>\n", w/2, h/2)
+		fmt.Fprintf(&b, `<text %s x="%d" y="%d" text-anchor="middle">No box-office figures</text>`+"\n</svg>\n", look("label"), w/2, h/2)
 		return b.Bytes()
 	}
 	const left, right, top, bottom = 84.0, 24.0, 20.0, 56.0
@@ -99,18 +96,18 @@ func CumulativeSVG(run Run, milestones []Milestone, opts ChartOptions) []byte {
 	// Grid and y axis labels.
 	b.WriteString(`<g class="y-axis">` + "\n")
 	for _, t := range append([]int64{0}, ticks...) {
-		fmt.Fprintf(&b, `<line class="grid" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, left, y(t), left+pw, y(t))
-		fmt.Fprintf(&b, `<text class="label" x="%.1f" y="%.1f" text-anchor="end" dy="4">%s</text>`+"\n", left-6, y(t), esc(Money{t, run.Currency}.Short()))
+		fmt.Fprintf(&b, `<line %s x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, look("grid"), left, y(t), left+pw, y(t))
+		fmt.Fprintf(&b, `<text %s x="%.1f" y="%.1f" text-anchor="end" dy="4">%s</text>`+"\n", look("label"), left-6, y(t), esc(Money{t, run.Currency}.Short()))
 	}
 	b.WriteString("</g>\n")
 	// X axis: the first and last day and up to four between.
-	fmt.Fprintf(&b, `<g class="x-axis"><line class="axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`+"\n", left, top+ph, left+pw, top+ph)
+	fmt.Fprintf(&b, `<g class="x-axis"><line %s x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`+"\n", look("axis"), left, top+ph, left+pw, top+ph)
 	for _, i := range xTicks(n, 5) {
 		anchor := "middle"
 		if i == n-1 && n > 1 {
 			anchor = "end"
 		}
-		fmt.Fprintf(&b, `<text class="label" x="%.1f" y="%.1f" text-anchor="%s">%s</text>`+"\n", x(i), top+ph+18, anchor, esc(run.Days[i].Day))
+		fmt.Fprintf(&b, `<text %s x="%.1f" y="%.1f" text-anchor="%s">%s</text>`+"\n", look("label"), x(i), top+ph+18, anchor, esc(run.Days[i].Day))
 	}
 	b.WriteString("</g>\n")
 	// The line, in stretches: a segment into an estimated day is dashed.
@@ -120,7 +117,7 @@ func CumulativeSVG(run Run, milestones []Milestone, opts ChartOptions) []byte {
 		if run.Days[0].Estimate {
 			cls += " estimate"
 		}
-		fmt.Fprintf(&b, `<circle class="%s" cx="%.1f" cy="%.1f" r="3"/>`+"\n", cls, x(0), y(run.Days[0].Cumulative))
+		fmt.Fprintf(&b, `<circle %s cx="%.1f" cy="%.1f" r="3"/>`+"\n", look(cls), x(0), y(run.Days[0].Cumulative))
 	}
 	for i := 1; i < n; {
 		est := run.Days[i].Estimate
@@ -136,7 +133,7 @@ func CumulativeSVG(run Run, milestones []Milestone, opts ChartOptions) []byte {
 		for k := i - 1; k < j; k++ {
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(k), y(run.Days[k].Cumulative)))
 		}
-		fmt.Fprintf(&b, `<polyline class="%s" points="%s"/>`+"\n", cls, strings.Join(pts, " "))
+		fmt.Fprintf(&b, `<polyline %s points="%s"/>`+"\n", look(cls), strings.Join(pts, " "))
 		i = j
 	}
 	b.WriteString("</g>\n")
@@ -155,19 +152,54 @@ func CumulativeSVG(run Run, milestones []Milestone, opts ChartOptions) []byte {
 				anchor, dx = "end", -8
 			}
 			dy := -10.0 - 16*float64(k%2)
-			fmt.Fprintf(&b, `<g class="milestone-mark"><circle class="milestone" cx="%.1f" cy="%.1f" r="5"/>`, cx, cy)
-			fmt.Fprintf(&b, `<text class="mlabel" x="%.1f" y="%.1f" text-anchor="%s">%s</text></g>`+"\n", cx+dx, cy+dy, anchor, esc(label))
+			fmt.Fprintf(&b, `<g class="milestone-mark"><circle %s cx="%.1f" cy="%.1f" r="5"/>`, look("milestone"), cx, cy)
+			fmt.Fprintf(&b, `<text %s x="%.1f" y="%.1f" text-anchor="%s">%s</text></g>`+"\n", look("mlabel"), cx+dx, cy+dy, anchor, esc(label))
 		}
 		b.WriteString("</g>\n")
 	}
 	// Legend.
 	ly := float64(h) - 12
-	fmt.Fprintf(&b, `<g class="legend"><line class="line reported" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, left, ly-4, left+24, ly-4)
-	fmt.Fprintf(&b, `<text class="label" x="%.1f" y="%.1f">reported</text>`, left+30, ly)
-	fmt.Fprintf(&b, `<line class="line estimate" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, left+110, ly-4, left+134, ly-4)
-	fmt.Fprintf(&b, `<text class="label" x="%.1f" y="%.1f">estimate</text></g>`+"\n", left+140, ly)
+	fmt.Fprintf(&b, `<g class="legend"><line %s x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, look("line reported"), left, ly-4, left+24, ly-4)
+	fmt.Fprintf(&b, `<text %s x="%.1f" y="%.1f">reported</text>`, look("label"), left+30, ly)
+	fmt.Fprintf(&b, `<line %s x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, look("line estimate"), left+110, ly-4, left+134, ly-4)
+	fmt.Fprintf(&b, `<text %s x="%.1f" y="%.1f">estimate</text></g>`+"\n", look("label"), left+140, ly)
 	b.WriteString("</svg>\n")
 	return b.Bytes()
+}
+
+// looks are the chart's colours, strokes and fonts, as presentation
+// attributes after each element's class. Attributes rather than a <style>
+// element, because a page's Content-Security-Policy without
+// 'unsafe-inline' drops a <style> inside an SVG drawn into the page (and
+// inside the SVG document itself), and the chart would be drawn in black at
+// the browser's default size. A page's own stylesheet can still restyle
+// every class (a CSS rule wins over a presentation attribute): Lineup's
+// dark pages do.
+var looks = map[string]string{
+	"axis":      `stroke="#888" stroke-width="1"`,
+	"grid":      `stroke="#ddd" stroke-width="1"`,
+	"label":     `font-family="sans-serif" font-size="12" fill="#444"`,
+	"mlabel":    `font-family="sans-serif" font-size="12" font-weight="bold" fill="#222"`,
+	"line":      `fill="none" stroke="#c0392b" stroke-width="2.5" stroke-linejoin="round"`,
+	"estimate":  `stroke-dasharray="6 4"`,
+	"milestone": `fill="#fff" stroke="#c0392b" stroke-width="2"`,
+}
+
+// look returns the class attribute for classes (space-separated) followed
+// by their presentation attributes. An estimate stretch is thinner than a
+// reported one.
+func look(classes string) string {
+	b := []string{`class="` + classes + `"`}
+	for c := range strings.FieldsSeq(classes) {
+		a := looks[c]
+		if c == "line" && strings.Contains(classes, "estimate") {
+			a = strings.Replace(a, `stroke-width="2.5"`, `stroke-width="2"`, 1)
+		}
+		if a != "" {
+			b = append(b, a)
+		}
+	}
+	return strings.Join(b, " ")
 }
 
 func milestoneLabel(m Milestone) string {

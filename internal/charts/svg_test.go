@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -73,6 +74,7 @@ func TestCumulativeSVGRules(t *testing.T) {
 		{"reported stretches are solid", strings.Contains(svg, `class="line reported"`)},
 		{"reached milestones are marked", strings.Count(svg, `class="milestone"`) == 2 && strings.Contains(svg, "CNY 785M · day 4 (estimate)")},
 		{"the description says which days are estimates", strings.Contains(svg, "days are estimates")},
+		{"the chart carries its looks in attributes, not in a <style> element that a page's CSP drops", !slices.Contains(elems, "style") && strings.Contains(svg, `font-size="12"`)},
 	}
 	for _, c := range cases {
 		if !c.ok {
