@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/geo"
@@ -26,8 +27,9 @@ const sessionCookie = "lineup_session"
 // parsePages parses every page template with the layout, once, at start.
 func (s *Server) parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"asset": s.assets.url,
-		"hue":   hue,
+		"asset":   s.assets.url,
+		"hue":     hue,
+		"initial": initial,
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
@@ -46,6 +48,15 @@ func (s *Server) parsePages() (map[string]*template.Template, error) {
 		pages[name] = t
 	}
 	return pages, nil
+}
+
+// initial is the first letter of a name, as a profile's avatar shows it:
+// a whole character ("小" of "小明", not its first byte), upper-cased.
+func initial(name string) string {
+	for _, r := range name {
+		return string(unicode.ToUpper(r))
+	}
+	return ""
 }
 
 // hue gives each title a stable colour for its placeholder poster.

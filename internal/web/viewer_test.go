@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/blob"
@@ -288,5 +289,32 @@ func TestForgedForwardedForIsIgnored(t *testing.T) {
 	_, page := b.do("POST", "/signin", url.Values{"email": {"f@b.test"}, "password": {"correct horse battery"}})
 	if !strings.Contains(page, `data-territory="US"`) {
 		t.Errorf("headers from an address that is not a trusted proxy must be ignored: the page should show US")
+	}
+}
+
+func TestProfileAvatarShowsAWholeFirstCharacter(t *testing.T) {
+	vs := newViewerServer(t)
+	ctx := context.Background()
+	u, err := vs.accounts.AddUser(ctx, accounts.NewUser{Email: "xm@b.test", Password: "correct horse battery", HomeTerritory: "US"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"小明", "émile"} {
+		if _, err := vs.accounts.AddProfile(ctx, u.ID, accounts.ProfileInput{Name: name, Language: "zh", MaxAge: 18}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := newBrowserClient(t, vs.url)
+	status, page := b.do("POST", "/signin", url.Values{"email": {"xm@b.test"}, "password": {"correct horse battery"}})
+	if status != 200 {
+		t.Fatalf("signing in must lead to the profile picker: %d", status)
+	}
+	if !utf8.ValidString(page) {
+		t.Errorf("the profile picker must be valid UTF-8: an avatar cut a name's first character in half")
+	}
+	for _, want := range []string{`aria-hidden="true">小</span>`, `aria-hidden="true">É</span>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("a profile's avatar must show its name's first character, upper-cased: no %s in the picker", want)
+		}
 	}
 }
