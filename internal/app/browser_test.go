@@ -101,8 +101,12 @@ func startBrowserService(t *testing.T) browserService {
 	if a, err = rt.media.WaitForAsset(ctx, a.ID, nil); err != nil || a.State != media.StateReady {
 		t.Fatalf("the sample must encode: %v %s %s", err, a.State, a.Error)
 	}
-	for _, email := range []string{"us@viewer.test", "fr@viewer.test"} {
-		u, err := rt.accounts.AddUser(ctx, accounts.NewUser{Email: email, Password: "correct horse battery", HomeTerritory: "US"})
+	for _, email := range []string{"us@viewer.test", "fr@viewer.test", "admin@viewer.test"} {
+		role := accounts.RoleViewer
+		if strings.HasPrefix(email, "admin@") {
+			role = accounts.RoleAdmin
+		}
+		u, err := rt.accounts.AddUser(ctx, accounts.NewUser{Email: email, Password: "correct horse battery", HomeTerritory: "US", Role: role})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,4 +275,61 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	if jpg, err := chromedp.Run(ctx, chromedp.FullScreenshot(85)); err == nil {
 		os.WriteFile(filepath.Join(dir, name+".jpg"), jpg, 0o644)
 	}
+}
+
+func TestBrowserAdminIngestsAFilmAndWatchesItEncode(t *testing.T) {
+	svc := startBrowserService(t)
+	files, err := media.GenerateSample(context.Background(), "ffmpeg", t.TempDir(), media.SampleOptions{Seconds: 6, Width: 640, Height: 360, Label: "Us and Them"})
+	if err != nil {
+		t.Fatalf("generate sample video: %v", err)
+	}
+	ctx := newBrowser(t, nil)
+	signIn(t, ctx, svc.url, "admin@viewer.test")
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(svc.url+"/admin/ingest"),
+		chromedp.WaitVisible(`#ingest`),
+		chromedp.SetUploadFiles(`input[name=video]`, []string{files.Video}),
+		chromedp.Click(`#ingest button[type=submit]`),
+		chromedp.WaitVisible(`#jobs tr[data-asset]`),
+	); err != nil {
+		t.Fatalf("the admin's ingest form must upload the film and open the jobs page: %v", err)
+	}
+	// The jobs page follows the encode without being reloaded.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.stillThisPage = true`)); err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		State  string `json:"state"`
+		Figure string `json:"figure"`
+	}
+	var seen []row
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[row](`(() => {
+			const tr = document.querySelector("#jobs tr[data-asset]");
+			return {state: tr.querySelector(".state").textContent, figure: tr.querySelector(".figure").textContent};
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) == 0 || seen[len(seen)-1] != r {
+			seen = append(seen, r)
+		}
+		if r.State == "ready" || r.State == "failed" {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	shot(t, ctx, "admin-jobs")
+	last := seen[len(seen)-1]
+	if last.State != "ready" || last.Figure != "100%" {
+		t.Fatalf("the jobs page must show the encode finish (ready, 100%%) within a minute; it showed %v", seen)
+	}
+	if seen[0].State == "ready" {
+		t.Errorf("the encode was already over when the jobs page opened; its live progress went unseen: %v", seen)
+	}
+	if still, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.stillThisPage === true`)); !still {
+		t.Errorf("the jobs page must follow the encode live, not by reloading: %v", seen)
+	}
+	t.Logf("jobs page showed %v", seen)
 }

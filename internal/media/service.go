@@ -511,6 +511,32 @@ func (s *Service) Assets(ctx context.Context, titleID int64) ([]Asset, error) {
 	return out, nil
 }
 
+// RecentAssets returns the newest assets of every title, newest first, at
+// most limit of them (without their tracks): what the operator's jobs page
+// lists.
+func (s *Service) RecentAssets(ctx context.Context, limit int) ([]Asset, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+assetColumns+` FROM assets ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("media: recent assets: %w", err)
+	}
+	defer rows.Close()
+	var out []Asset
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			return nil, fmt.Errorf("media: recent assets: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("media: recent assets: %w", err)
+	}
+	return out, nil
+}
+
 // PlayableAsset returns the ready asset that plays for a title, or an
 // error wrapping store.ErrNotFound when the title has none. It changes only
 // when another asset of the title becomes ready.

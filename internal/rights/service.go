@@ -312,7 +312,7 @@ func titleExists(ctx context.Context, q store.Querier, id int64, lock bool, d st
 // Get returns the license with that id, or an error wrapping
 // store.ErrNotFound.
 func (s *Service) Get(ctx context.Context, id int64) (License, error) {
-	ls, err := s.list(ctx, `WHERE id = $1`, `WHERE license_id = $1`, id)
+	ls, err := s.list(ctx, `WHERE id = $1`, `WHERE license_id = $1`, 0, id)
 	if err != nil {
 		return License{}, fmt.Errorf("rights: get license %d: %w", id, err)
 	}
@@ -329,9 +329,9 @@ func (s *Service) List(ctx context.Context, titleID int64) ([]License, error) {
 	var ls []License
 	var err error
 	if titleID == 0 {
-		ls, err = s.list(ctx, ``, ``)
+		ls, err = s.list(ctx, ``, ``, 0)
 	} else {
-		ls, err = s.list(ctx, `WHERE title_id = $1`, `WHERE title_id = $1`, titleID)
+		ls, err = s.list(ctx, `WHERE title_id = $1`, `WHERE title_id = $1`, 0, titleID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("rights: list licenses: %w", err)
@@ -339,11 +339,48 @@ func (s *Service) List(ctx context.Context, titleID int64) ([]License, error) {
 	return ls, nil
 }
 
+// MaxPage is the most licenses ListPage returns at once.
+const MaxPage = 1000
+
+// ListPage returns one page of licenses ordered by id: those with an id
+// above after, of one title or of every title when titleID is 0, at most
+// limit of them (100 when limit is 0 or less, MaxPage at most). more
+// reports whether another page follows; ask for it with after set to the
+// last id of this one.
+func (s *Service) ListPage(ctx context.Context, titleID, after int64, limit int) (ls []License, more bool, err error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, MaxPage)
+	where, args := `WHERE id > $1`, []any{after}
+	if titleID != 0 {
+		where += ` AND title_id = $2`
+		args = append(args, titleID)
+	}
+	// One more than asked tells whether another page follows.
+	page := where + ` ORDER BY id LIMIT ` + strconv.Itoa(limit+1)
+	ls, err = s.list(ctx, where, `WHERE license_id IN (SELECT id FROM licenses `+page+`)`, limit+1, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("rights: list licenses: %w", err)
+	}
+	if len(ls) > limit {
+		return ls[:limit], true, nil
+	}
+	return ls, false, nil
+}
+
 const licenseColumns = `id, title_id, licensor, licensee, license_type, territories, excluded_territories,
 	start_date, start_at, end_date, end_at, exclusive, original_branding, forced, external_id, created_at`
 
-func (s *Service) list(ctx context.Context, where, holdbackWhere string, args ...any) ([]License, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+licenseColumns+` FROM licenses `+where+` ORDER BY id`, args...)
+// list reads the licenses where picks, ordered by id and at most limit of
+// them when limit > 0, with the holdbacks holdbackWhere picks (both take
+// args).
+func (s *Service) list(ctx context.Context, where, holdbackWhere string, limit int, args ...any) ([]License, error) {
+	q := `SELECT ` + licenseColumns + ` FROM licenses ` + where + ` ORDER BY id`
+	if limit > 0 {
+		q += ` LIMIT ` + strconv.Itoa(limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

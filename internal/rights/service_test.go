@@ -446,3 +446,62 @@ func TestOptimize(t *testing.T) {
 		}
 	})
 }
+
+func TestListPageWalksEveryLicenseOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newService(db)
+		a, b := newTitle(t, db, "后来的我们"), newTitle(t, db, "你好，李焕英")
+		var wantAll, wantB []int64
+		for i := range 7 {
+			title := a
+			if i%3 == 1 {
+				title = b
+			}
+			// Each its own territory, so that none clashes with another.
+			l := with(svod(title, "2018-06-22", ""), func(l *License) {
+				l.Territories = []string{[]string{"US", "FR", "DE", "JP", "KR", "BR", "MX"}[i]}
+				l.Holdbacks = []Holdback{{LicenseTypes: []LicenseType{AVOD}, Territories: l.Territories, Until: mustMoment("2020-01-01")}}
+			})
+			got := mustAdd(t, s, l)
+			wantAll = append(wantAll, got.ID)
+			if title == b {
+				wantB = append(wantB, got.ID)
+			}
+		}
+		walk := func(title int64, limit int) []int64 {
+			var ids []int64
+			var after int64
+			for range 20 {
+				ls, more, err := s.ListPage(ctx, title, after, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ls) > limit {
+					t.Fatalf("a page holds at most limit (%d) licenses, got %d", limit, len(ls))
+				}
+				for _, l := range ls {
+					if len(l.Holdbacks) != 1 {
+						t.Errorf("license %d on a page must come with its holdback, has %d", l.ID, len(l.Holdbacks))
+					}
+					ids = append(ids, l.ID)
+				}
+				if !more {
+					return ids
+				}
+				after = ls[len(ls)-1].ID
+			}
+			t.Fatal("the pages never ended")
+			return nil
+		}
+		if got := walk(0, 3); !reflect.DeepEqual(got, wantAll) {
+			t.Errorf("pages of 3 must walk every license once, in id order: got %v, want %v", got, wantAll)
+		}
+		if got := walk(b, 2); !reflect.DeepEqual(got, wantB) {
+			t.Errorf("pages of one title must hold only its licenses: got %v, want %v", got, wantB)
+		}
+		if got := walk(0, 7); !reflect.DeepEqual(got, wantAll) {
+			t.Errorf("a page exactly as long as the list must say no more follow: got %v", got)
+		}
+	})
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -46,6 +45,8 @@ type adminPage struct {
 	Types              []rights.LicenseType
 	Form               map[string]string
 	Refused            []string
+	// Next is the cursor of the next page of licenses, if one follows.
+	Next string
 }
 
 func (s *Server) adminTitles(r *http.Request) ([]adminTitle, map[int64]catalog.Title, error) {
@@ -77,12 +78,26 @@ func (s *Server) adminLicenses(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderLicenses(w http.ResponseWriter, r *http.Request, status int, p adminPage) error {
 	ctx := r.Context()
-	ls, err := s.Rights.List(ctx, 0)
+	after, err := queryCursor(r)
 	if err != nil {
 		return err
 	}
-	_, titles, err := s.adminTitles(r)
+	ls, more, err := s.Rights.ListPage(ctx, 0, after, 100)
 	if err != nil {
+		return err
+	}
+	if more {
+		p.Next = strconv.FormatInt(ls[len(ls)-1].ID, 10)
+	}
+	var ids []int64
+	for _, l := range ls {
+		ids = append(ids, l.TitleID)
+	}
+	titles, err := s.Catalog.GetTitles(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if p.Titles, _, err = s.adminTitles(r); err != nil { // the form suggests them by name
 		return err
 	}
 	for _, l := range ls {
@@ -198,7 +213,7 @@ func (s *Server) adminIngestForm(w http.ResponseWriter, r *http.Request) error {
 
 // adminIngest takes the plain form (without JavaScript) and shows the jobs.
 func (s *Server) adminIngest(w http.ResponseWriter, r *http.Request) error {
-	if err := s.checkCSRFHeaderOrQuery(r); err != nil {
+	if err := s.checkCSRF(r); err != nil {
 		return err
 	}
 	if _, err := s.ingest(w, r, 0); err != nil {
@@ -208,40 +223,26 @@ func (s *Server) adminIngest(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// checkCSRFHeaderOrQuery checks a multipart form's CSRF token without
-// parsing the whole form first (which would buffer the upload): the token
-// comes in the X-CSRF-Token header or the csrf query parameter.
-func (s *Server) checkCSRFHeaderOrQuery(r *http.Request) error {
-	if r.Header.Get("X-CSRF-Token") == "" && r.URL.Query().Get("csrf") != "" {
-		r.Header.Set("X-CSRF-Token", r.URL.Query().Get("csrf"))
-	}
-	return s.checkCSRF(r)
-}
-
 func (s *Server) adminJobs(w http.ResponseWriter, r *http.Request) error {
-	_, titles, err := s.adminTitles(r)
+	as, err := s.Media.RecentAssets(r.Context(), 200)
 	if err != nil {
 		return err
 	}
-	var rows []adminAsset
-	for id, t := range titles {
-		as, err := s.Media.Assets(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		for _, a := range as {
-			row := adminAsset{ID: a.ID, Title: t.OriginalTitle, State: string(a.State), Progress: int(a.Progress), Error: a.Error}
-			if a.Speed > 0 {
-				row.Speed = strconv.FormatFloat(a.Speed, 'f', 1, 64) + "×"
-			}
-			rows = append(rows, row)
-		}
+	var ids []int64
+	for _, a := range as {
+		ids = append(ids, a.TitleID)
 	}
-	sortAssets(rows)
+	titles, err := s.Catalog.GetTitles(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	rows := make([]adminAsset, 0, len(as))
+	for _, a := range as {
+		row := adminAsset{ID: a.ID, Title: titles[a.TitleID].OriginalTitle, State: string(a.State), Progress: int(a.Progress), Error: a.Error}
+		if a.Speed > 0 {
+			row.Speed = strconv.FormatFloat(a.Speed, 'f', 1, 64) + "×"
+		}
+		rows = append(rows, row)
+	}
 	return s.render(w, http.StatusOK, "admin", s.page(r, "Jobs", "admin", adminPage{Tab: "jobs", Assets: rows}))
-}
-
-// sortAssets puts the newest ingest first.
-func sortAssets(rows []adminAsset) {
-	sort.Slice(rows, func(i, j int) bool { return rows[i].ID > rows[j].ID })
 }

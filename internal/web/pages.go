@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -237,17 +238,30 @@ func (s *Server) adminPage(next handlerFunc) handlerFunc {
 }
 
 // checkCSRF refuses a form post whose CSRF token does not belong to the
-// session.
+// session. The token comes in the X-CSRF-Token header (scripts), or in the
+// form's csrf field; a multipart body (a film upload) is streamed to its
+// handler, never parsed here, so its token comes in the header or in the
+// csrf query parameter instead.
 func (s *Server) checkCSRF(r *http.Request) error {
 	v := viewerFrom(r.Context())
-	token := r.PostFormValue("csrf")
+	token := r.Header.Get("X-CSRF-Token")
 	if token == "" {
-		token = r.Header.Get("X-CSRF-Token")
+		if isMultipart(r) {
+			token = r.URL.Query().Get("csrf")
+		} else {
+			token = r.PostFormValue("csrf")
+		}
 	}
 	if v == nil || !accounts.CheckCSRF(s.CSRFKey, v.session.ID, token) {
 		return errForbidden("the form expired or came from another site: reload the page and try again")
 	}
 	return nil
+}
+
+// isMultipart tells a multipart/form-data body.
+func isMultipart(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "multipart/form-data"
 }
 
 // securityHeaders sets a strict Content-Security-Policy and the usual
