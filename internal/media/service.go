@@ -117,6 +117,9 @@ func New(db *store.DB, blobs blob.Store, q *jobs.Queue, cfg Config) (*Service, e
 	if err := jobs.AddWorker(q, &encodeWorker{s: s}); err != nil {
 		return nil, fmt.Errorf("media: %w", err)
 	}
+	if q.Working() {
+		s.removeDeadTemp()
+	}
 	return s, nil
 }
 

@@ -156,7 +156,7 @@ func (w *encodeWorker) setState(ctx context.Context, id int64, staging string, s
 
 func (w *encodeWorker) encode(ctx context.Context, a Asset, staging string) error {
 	s := w.s
-	tmp, err := os.MkdirTemp(s.cfg.TempDir, "lineup-encode-")
+	tmp, err := os.MkdirTemp(s.cfg.TempDir, fmt.Sprintf("%s%d-", tempPrefix, os.Getpid()))
 	if err != nil {
 		return fmt.Errorf("media: encode: %w", err)
 	}
