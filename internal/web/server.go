@@ -244,5 +244,9 @@ func (s *Server) routes() []route {
 		page("GET", "/admin/ingest", s.adminPage(s.adminIngestForm)),
 		upload(page("POST", "/admin/ingest", s.adminPage(s.adminIngest))),
 		page("GET", "/admin/jobs", s.adminPage(s.adminJobs)),
+
+		// Operating Lineup (issue 11).
+		admin("POST", "/api/v1/assets/{id}/retry", s.assetsRetry),
+		page("POST", "/admin/assets/{id}/retry", s.adminPage(s.adminAssetRetry)),
 	}
 }
