@@ -52,7 +52,7 @@ func (s *Service) Availability(ctx context.Context, titleID int64, territory str
 	args := append([]any{titleID, c, s.cfg.Licensee}, s.typeArgs...)
 	var ws []window
 	var ids []int64
-	err = eachRow(ctx, s.db, s.sqlAvailability, args, func(rows *sql.Rows) error {
+	err = store.EachRow(ctx, s.db, s.sqlAvailability, args, func(rows *sql.Rows) error {
 		var w window
 		var id int64
 		if err := rows.Scan(&id, &w.start, &w.end); err != nil {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lineup/lineup/internal/store"
 )
 
 // The names of the lineup rows, as LineupQuery.Row takes them.
@@ -169,7 +171,7 @@ func (s *Service) Lineup(ctx context.Context, q LineupQuery) (Lineup, error) {
 func (s *Service) row(ctx context.Context, name, c, query string, args []any, limit int) (Row, error) {
 	row := Row{Items: []LineupItem{}}
 	var ends []int64
-	err := eachRow(ctx, s.db, query, args, func(rows *sql.Rows) error {
+	err := store.EachRow(ctx, s.db, query, args, func(rows *sql.Rows) error {
 		var it LineupItem
 		var start, end int64
 		if err := rows.Scan(&it.TitleID, &it.LicenseID, &start, &end); err != nil {
@@ -245,14 +247,14 @@ func parseCursor(s string) (cursor, error) {
 func (s *Service) buildQueries() {
 	n := len(s.typeArgs)
 	types := func(alias string, from int) string {
-		return alias + ".license_type IN (" + placeholders(from, n) + ")"
+		return alias + ".license_type IN (" + store.Placeholders(from, n) + ")"
 	}
 	same := func(alias string, from int) string {
 		return alias + ".title_id = w.title_id AND " + alias + ".territory = $1 AND " + alias + ".licensee = $2 AND " + types(alias, from)
 	}
 
 	s.sqlAvailability = `SELECT license_id, starts_at, ends_at FROM license_windows
-		WHERE title_id = $1 AND territory = $2 AND licensee = $3 AND license_type IN (` + placeholders(4, n) + `)
+		WHERE title_id = $1 AND territory = $2 AND licensee = $3 AND license_type IN (` + store.Placeholders(4, n) + `)
 		ORDER BY starts_at, license_id`
 
 	// $1 territory, $2 licensee, $3 at, $4 cursor start, $5 cursor title,

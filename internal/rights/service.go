@@ -506,119 +506,6 @@ func momentArgs(m Moment) (any, any) {
 	return nil, m.At.UnixMilli()
 }
 
-// rowsPerStatement returns how many rows of cols columns one multi-row
-// INSERT carries. PostgreSQL takes many; SQLite resolves each $N name by a
-// linear search of the statement's names, so its cost grows with the square
-// of the placeholders and it is fastest with a few hundred at most.
-func rowsPerStatement(d store.Dialect, cols int) int {
-	if d == store.Postgres {
-		return 16000 / cols
-	}
-	return max(1, 240/cols)
-}
-
-// insertRows inserts rows with multi-row INSERT statements: head is
-// "INSERT INTO t (a, b, c)", tail an optional suffix such as "RETURNING id",
-// whose first column of every returned row is passed to scan. When several
-// full chunks follow each other they share one prepared statement; a lone
-// statement is sent as it is (pgx caches it), which saves the round trips
-// of preparing and closing it.
-func insertRows(ctx context.Context, tx *sql.Tx, d store.Dialect, head, tail string, cols int, rows [][]any, scan func(int64)) error {
-	per := rowsPerStatement(d, cols)
-	var full *sql.Stmt
-	if len(rows) >= 2*per {
-		var err error
-		if full, err = tx.PrepareContext(ctx, valuesSQL(head, tail, cols, per)); err != nil {
-			return err
-		}
-		defer full.Close()
-	}
-	args := make([]any, 0, min(per, len(rows))*cols)
-	for len(rows) > 0 {
-		n := min(per, len(rows))
-		chunk := rows[:n]
-		rows = rows[n:]
-		args = args[:0]
-		for _, r := range chunk {
-			args = append(args, r...)
-		}
-		var q interface {
-			ExecContext(context.Context, ...any) (sql.Result, error)
-			QueryContext(context.Context, ...any) (*sql.Rows, error)
-		}
-		if n == per && full != nil {
-			q = full
-		} else {
-			q = adhoc{tx, valuesSQL(head, tail, cols, n)}
-		}
-		if tail == "" {
-			if _, err := q.ExecContext(ctx, args...); err != nil {
-				return err
-			}
-			continue
-		}
-		res, err := q.QueryContext(ctx, args...)
-		if err != nil {
-			return err
-		}
-		for res.Next() {
-			var id int64
-			if err := res.Scan(&id); err != nil {
-				res.Close()
-				return err
-			}
-			scan(id)
-		}
-		res.Close()
-		if err := res.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// adhoc runs one statement text on a transaction, shaped like a *sql.Stmt.
-type adhoc struct {
-	tx    *sql.Tx
-	query string
-}
-
-func (a adhoc) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
-	return a.tx.ExecContext(ctx, a.query, args...)
-}
-
-func (a adhoc) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
-	return a.tx.QueryContext(ctx, a.query, args...)
-}
-
-// valuesSQL writes "head VALUES ($1,…),(…) tail" for n rows of cols.
-func valuesSQL(head, tail string, cols, n int) string {
-	var b strings.Builder
-	b.WriteString(head)
-	b.WriteString(" VALUES ")
-	p := 1
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for j := range cols {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
-			p++
-		}
-		b.WriteByte(')')
-	}
-	if tail != "" {
-		b.WriteString(" ")
-		b.WriteString(tail)
-	}
-	return b.String()
-}
-
 // insertLicenses stores resolved licenses with their holdbacks and windows,
 // setting each one's ID.
 func insertLicenses(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*resolved) error {
@@ -635,7 +522,7 @@ func insertLicenses(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*reso
 	// PostgreSQL: one nextval per row in order), whatever order RETURNING
 	// yields them in; sorting them restores the pairing.
 	ids := make([]int64, 0, len(rs))
-	err := insertRows(ctx, tx, d, `INSERT INTO licenses (title_id, licensor, licensee, license_type, territories, excluded_territories,
+	err := d.InsertRows(ctx, tx, `INSERT INTO licenses (title_id, licensor, licensee, license_type, territories, excluded_territories,
 		start_date, start_at, end_date, end_at, exclusive, original_branding, forced, external_id, created_at)`,
 		`RETURNING id`, 15, rows, func(id int64) { ids = append(ids, id) })
 	if err != nil {
@@ -661,12 +548,12 @@ func insertLicenses(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*reso
 		}
 	}
 	if len(hrows) > 0 {
-		if err := insertRows(ctx, tx, d, `INSERT INTO holdbacks (license_id, title_id, license_types, territories, until_date, until_at)`,
+		if err := d.InsertRows(ctx, tx, `INSERT INTO holdbacks (license_id, title_id, license_types, territories, until_date, until_at)`,
 			``, 6, hrows, nil); err != nil {
 			return err
 		}
 	}
-	return insertRows(ctx, tx, d, `INSERT INTO license_windows (title_id, territory, license_id, licensee, license_type, exclusive, starts_at, ends_at)`,
+	return d.InsertRows(ctx, tx, `INSERT INTO license_windows (title_id, territory, license_id, licensee, license_type, exclusive, starts_at, ends_at)`,
 		``, 8, wrows, nil)
 }
 
@@ -682,6 +569,6 @@ func insertConflicts(ctx context.Context, tx *sql.Tx, d store.Dialect, titleID i
 		}
 		rows[i] = []any{titleID, c.LicenseID, c.OtherID, string(c.Kind), c.Territory, c.OverlapStart.UnixMilli(), end, at.UnixMilli()}
 	}
-	return insertRows(ctx, tx, d, `INSERT INTO license_conflicts (title_id, license_id, other_license_id, kind, territory, overlap_start, overlap_end, created_at)`,
+	return d.InsertRows(ctx, tx, `INSERT INTO license_conflicts (title_id, license_id, other_license_id, kind, territory, overlap_start, overlap_end, created_at)`,
 		``, 8, rows, nil)
 }
