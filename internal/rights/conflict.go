@@ -34,7 +34,7 @@ func (s *Service) conflicts(ctx context.Context, q store.Querier, r *resolved, s
 	// Exclusivity.
 	query := `SELECT license_id, territory, starts_at, ends_at FROM license_windows
 		WHERE title_id = $1 AND license_type = $2 AND licensee <> $3 AND license_id <> $4`
-	args := []any{l.TitleID, string(l.Type), l.Licensee, self}
+	args := []any{l.TitleID, string(l.Type), FoldName(l.Licensee), self}
 	if !l.Exclusive {
 		query += ` AND exclusive = TRUE`
 	}
@@ -68,8 +68,11 @@ func (s *Service) conflicts(ctx context.Context, q store.Querier, r *resolved, s
 
 	// Stored holdbacks that hold r back.
 	expanded := map[string][]string{}
-	err = store.EachRow(ctx, q, `SELECT license_id, license_types, territories, until_date, until_at
-		FROM holdbacks WHERE title_id = $1 AND license_id <> $2`, []any{l.TitleID, self}, func(rows *sql.Rows) error {
+	// A withdrawn license's holdbacks are kept for the record but hold
+	// nothing back.
+	err = store.EachRow(ctx, q, `SELECT h.license_id, h.license_types, h.territories, h.until_date, h.until_at
+		FROM holdbacks h JOIN licenses l ON l.id = h.license_id
+		WHERE h.title_id = $1 AND h.license_id <> $2 AND l.status <> 'withdrawn'`, []any{l.TitleID, self}, func(rows *sql.Rows) error {
 		var other int64
 		var types, terr string
 		var untilDate sql.NullString

@@ -17,7 +17,8 @@ import (
 // Config is what a Service needs to know about the service it answers for.
 type Config struct {
 	// Licensee is this service's name as it appears on licenses: only
-	// licenses whose licensee is exactly this make titles available.
+	// licenses whose licensee is this name make titles available, compared
+	// case-insensitively after trimming (see FoldName).
 	Licensee string
 	// Offered lists the license types the service exploits; nil means SVOD.
 	Offered []LicenseType
@@ -37,12 +38,18 @@ type Service struct {
 	db       *store.DB
 	cfg      Config
 	offered  map[LicenseType]bool
-	typeArgs []any // offered types as query arguments, sorted
+	licensee string // cfg.Licensee folded, as license_windows keeps it
+	typeArgs []any  // offered types as query arguments, sorted
 
 	sqlAvailability string
 	sqlAvailableNow string
 	sqlComingSoon   string
 	sqlLeavingSoon  string
+
+	sqlAvailabilityAsOf string
+	sqlAvailableNowAsOf string
+	sqlComingSoonAsOf   string
+	sqlLeavingSoonAsOf  string
 
 	// written counts the windows this Service has stored; when it passes
 	// nextOptimize, the planner statistics are refreshed (see Optimize).
@@ -70,7 +77,7 @@ func New(db *store.DB, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Service{db: db, cfg: cfg, offered: map[LicenseType]bool{}, nextOptimize: firstOptimize}
+	s := &Service{db: db, cfg: cfg, offered: map[LicenseType]bool{}, licensee: FoldName(cfg.Licensee), nextOptimize: firstOptimize}
 	var types []string
 	for _, t := range cfg.Offered {
 		if ct, err := ParseLicenseType(string(t)); err == nil && !s.offered[ct] {
@@ -370,17 +377,23 @@ func (s *Service) ListPage(ctx context.Context, titleID, after int64, limit int)
 }
 
 const licenseColumns = `id, title_id, licensor, licensee, license_type, territories, excluded_territories,
-	start_date, start_at, end_date, end_at, exclusive, original_branding, forced, external_id, created_at`
+	start_date, start_at, end_date, end_at, exclusive, original_branding, forced, external_id, created_at,
+	status, version, updated_at, zone`
 
 // list reads the licenses where picks, ordered by id and at most limit of
 // them when limit > 0, with the holdbacks holdbackWhere picks (both take
 // args).
 func (s *Service) list(ctx context.Context, where, holdbackWhere string, limit int, args ...any) ([]License, error) {
-	q := `SELECT ` + licenseColumns + ` FROM licenses ` + where + ` ORDER BY id`
+	return listIn(ctx, s.db, where, holdbackWhere, limit, args...)
+}
+
+// listIn is list on q, which may be a transaction.
+func listIn(ctx context.Context, q store.Querier, where, holdbackWhere string, limit int, args ...any) ([]License, error) {
+	query := `SELECT ` + licenseColumns + ` FROM licenses ` + where + ` ORDER BY id`
 	if limit > 0 {
-		q += ` LIMIT ` + strconv.Itoa(limit)
+		query += ` LIMIT ` + strconv.Itoa(limit)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -392,11 +405,15 @@ func (s *Service) list(ctx context.Context, where, holdbackWhere string, limit i
 		var typ, terr, excl string
 		var startDate, endDate sql.NullString
 		var startAt, endAt sql.NullInt64
-		var created int64
+		var created, updated int64
+		var status string
 		if err := rows.Scan(&l.ID, &l.TitleID, &l.Licensor, &l.Licensee, &typ, &terr, &excl,
-			&startDate, &startAt, &endDate, &endAt, &l.Exclusive, &l.OriginalBranding, &l.Forced, &l.ExternalID, &created); err != nil {
+			&startDate, &startAt, &endDate, &endAt, &l.Exclusive, &l.OriginalBranding, &l.Forced, &l.ExternalID, &created,
+			&status, &l.Version, &updated, &l.Zone); err != nil {
 			return nil, err
 		}
+		l.Status = Status(status)
+		l.UpdatedAt = time.UnixMilli(updated).UTC()
 		l.Type = LicenseType(typ)
 		l.Territories = splitList(terr)
 		l.Excluded = splitList(excl)
@@ -414,7 +431,7 @@ func (s *Service) list(ctx context.Context, where, holdbackWhere string, limit i
 	if len(ls) == 0 {
 		return ls, nil
 	}
-	hrows, err := s.db.QueryContext(ctx, `SELECT license_id, license_types, territories, until_date, until_at
+	hrows, err := q.QueryContext(ctx, `SELECT license_id, license_types, territories, until_date, until_at
 		FROM holdbacks `+holdbackWhere+` ORDER BY license_id, id`, args...)
 	if err != nil {
 		return nil, err
@@ -507,24 +524,36 @@ func momentArgs(m Moment) (any, any) {
 }
 
 // insertLicenses stores resolved licenses with their holdbacks and windows,
-// setting each one's ID.
+// setting each one's ID. Their windows are recorded as believed from each
+// license's UpdatedAt.
 func insertLicenses(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*resolved) error {
 	rows := make([][]any, len(rs))
 	for i, r := range rs {
-		l := r.l
+		l := &r.l
+		if l.Status == "" {
+			l.Status = StatusActive
+		}
+		if l.Version == 0 {
+			l.Version = 1
+		}
+		if l.UpdatedAt.IsZero() {
+			l.UpdatedAt = l.CreatedAt
+		}
 		sd, sa := momentArgs(l.Start)
 		ed, ea := momentArgs(l.End)
 		rows[i] = []any{l.TitleID, l.Licensor, l.Licensee, string(l.Type),
 			strings.Join(l.Territories, ","), strings.Join(l.Excluded, ","),
-			sd, sa, ed, ea, l.Exclusive, l.OriginalBranding, l.Forced, l.ExternalID, l.CreatedAt.UnixMilli()}
+			sd, sa, ed, ea, l.Exclusive, l.OriginalBranding, l.Forced, l.ExternalID, l.CreatedAt.UnixMilli(),
+			string(l.Status), l.Version, l.UpdatedAt.UnixMilli(), l.Zone}
 	}
 	// Ids are handed out in VALUES order on both engines (SQLite: max+1,
 	// PostgreSQL: one nextval per row in order), whatever order RETURNING
 	// yields them in; sorting them restores the pairing.
 	ids := make([]int64, 0, len(rs))
 	err := d.InsertRows(ctx, tx, `INSERT INTO licenses (title_id, licensor, licensee, license_type, territories, excluded_territories,
-		start_date, start_at, end_date, end_at, exclusive, original_branding, forced, external_id, created_at)`,
-		`RETURNING id`, 15, rows, func(id int64) { ids = append(ids, id) })
+		start_date, start_at, end_date, end_at, exclusive, original_branding, forced, external_id, created_at,
+		status, version, updated_at, zone)`,
+		`RETURNING id`, 19, rows, func(id int64) { ids = append(ids, id) })
 	if err != nil {
 		return err
 	}
@@ -532,9 +561,16 @@ func insertLicenses(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*reso
 		return fmt.Errorf("inserted %d licenses, got %d ids", len(rs), len(ids))
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	var hrows, wrows [][]any
 	for i, r := range rs {
 		r.l.ID = ids[i]
+	}
+	return insertTerms(ctx, tx, d, rs)
+}
+
+// insertTerms stores the holdbacks and the windows of stored licenses.
+func insertTerms(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*resolved) error {
+	var hrows, wrows [][]any
+	for _, r := range rs {
 		for _, h := range r.l.Holdbacks {
 			ud, ua := momentArgs(h.Until)
 			types := make([]string, len(h.LicenseTypes))
@@ -543,8 +579,13 @@ func insertLicenses(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*reso
 			}
 			hrows = append(hrows, []any{r.l.ID, r.l.TitleID, strings.Join(types, ","), strings.Join(h.Territories, ","), ud, ua})
 		}
+		if r.l.Status == StatusWithdrawn {
+			continue
+		}
+		licensee, from := FoldName(r.l.Licensee), r.l.UpdatedAt.UnixMilli()
 		for _, w := range r.windows {
-			wrows = append(wrows, []any{r.l.TitleID, w.territory, r.l.ID, r.l.Licensee, string(r.l.Type), r.l.Exclusive, w.start, w.end})
+			wrows = append(wrows, []any{r.l.TitleID, w.territory, r.l.ID, licensee, string(r.l.Type), r.l.Exclusive, w.start, w.end,
+				from, w.startDated, w.endDated})
 		}
 	}
 	if len(hrows) > 0 {
@@ -553,8 +594,8 @@ func insertLicenses(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*reso
 			return err
 		}
 	}
-	return d.InsertRows(ctx, tx, `INSERT INTO license_windows (title_id, territory, license_id, licensee, license_type, exclusive, starts_at, ends_at)`,
-		``, 8, wrows, nil)
+	return d.InsertRows(ctx, tx, `INSERT INTO license_windows (title_id, territory, license_id, licensee, license_type, exclusive, starts_at, ends_at,
+		recorded_from, start_dated, end_dated)`, ``, 11, wrows, nil)
 }
 
 func insertConflicts(ctx context.Context, tx *sql.Tx, d store.Dialect, titleID int64, cs []Conflict, at time.Time) error {
