@@ -173,7 +173,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		token := ""
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			token = c.Value
-		} else if b, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && b != s.AdminToken {
+		} else if b, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && !s.isAdminToken(b) {
 			token = b
 		}
 		if token == "" {
@@ -265,8 +265,9 @@ func isMultipart(r *http.Request) bool {
 }
 
 // securityHeaders sets a strict Content-Security-Policy and the usual
-// headers on every response.
-func securityHeaders(next http.Handler) http.Handler {
+// headers on every response; Strict-Transport-Security when the viewer came
+// over TLS, directly or through a proxy (LINEUP_PUBLIC_URL is https).
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; " +
 		"media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; " +
 		"frame-ancestors 'none'; form-action 'self'"
@@ -284,7 +285,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if r.TLS != nil {
+		if s.secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
@@ -306,9 +307,17 @@ func (s *Server) secure(r *http.Request) bool {
 	return r.TLS != nil || s.SecureCookies
 }
 
-// safeNext keeps a redirect target on this site.
+// safeNext keeps a redirect target on this site: a path that starts with
+// one slash, with no scheme, no host, no backslash and no control
+// character. Browsers drop tabs and newlines from a URL and read a
+// backslash as a slash, so "/\t/evil.com" and "/\\evil.com" would lead to
+// another site; anything of the kind sends the viewer home instead.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || next[0] != '/' || strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next

@@ -134,6 +134,11 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !v.profile.Allows(t.MinAge) {
+		// As on the title page: a title above the profile's limit does
+		// not exist for it, not even its name.
+		return errNotFound("no such title")
+	}
 	name, _ := t.Localized(v.Lang())
 	p := watchPage{TitleID: id, Name: name, Back: "/titles/" + strconv.FormatInt(id, 10), HLSJS: s.assets.url("vendor/hls.min.js"),
 		PlaybackURL: "/api/v1/playback", ProgressURL: "/api/v1/progress"}

@@ -74,6 +74,21 @@ type Deps struct {
 	// Plays records play starts and heartbeats and ranks the Top 10; nil
 	// records nothing and shows no Top 10.
 	Plays *charts.Plays
+	// Accounts hardening (issue 10).
+	//
+	// TrustedOrigins are other origins (scheme://host[:port]) whose
+	// browsers may post forms here, such as LINEUP_PUBLIC_URL when a proxy
+	// rewrites the Host header; same-origin requests always pass.
+	TrustedOrigins []string
+	// BodyTimeout bounds how long a request body (other than a film
+	// upload) may take to arrive; zero means 30 seconds.
+	BodyTimeout time.Duration
+	// AdminTokenLimit wrong admin tokens from one address within
+	// AdminTokenWindow make every further try from it wait for the window's
+	// end; zero means 10 in 10 minutes.
+	AdminTokenLimit  int
+	AdminTokenWindow time.Duration
+
 	// Registry receives the HTTP metrics; nil means a new registry.
 	Registry *prometheus.Registry
 	// Now returns the current instant; nil means time.Now.
@@ -91,6 +106,8 @@ type Server struct {
 	mux       *http.ServeMux
 	metrics   *httpMetrics
 	handler   http.Handler
+	// adminFails throttles wrong admin tokens per client address.
+	adminFails *throttle
 }
 
 // New builds the server and its route table. It fails when an embedded
@@ -118,6 +135,13 @@ func New(d Deps) (*Server, error) {
 		s.MaxUploadBytes = 20 << 30
 	}
 	s.metrics = newHTTPMetrics(d.Registry)
+	if s.AdminTokenLimit <= 0 {
+		s.AdminTokenLimit, s.AdminTokenWindow = 10, 10*time.Minute
+	}
+	if s.BodyTimeout <= 0 {
+		s.BodyTimeout = 30 * time.Second
+	}
+	s.adminFails = newThrottle(s.AdminTokenLimit, s.AdminTokenWindow, s.Now)
 	for _, rt := range s.routes() {
 		h := rt.handle
 		if rt.admin {
@@ -131,7 +155,7 @@ func New(d Deps) (*Server, error) {
 	s.mux.Handle("/", s.adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such page: " + r.URL.Path)
 	}))
-	s.handler = s.logRequests(s.countRequests(securityHeaders(s.withViewer(s.limitBody(s.mux)))))
+	s.handler = s.logRequests(s.countRequests(s.securityHeaders(s.crossOrigin(s.withViewer(s.limitBody(s.mux))))))
 	return s, nil
 }
 
