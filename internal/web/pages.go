@@ -18,6 +18,7 @@ import (
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/geo"
 	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/store"
 )
 
 //go:embed templates
@@ -182,6 +183,11 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		}
 		sess, err := s.Accounts.Session(r.Context(), token)
 		if err != nil {
+			if store.IsUnavailable(err) {
+				// Signed out is not what is true: say the database is down.
+				s.adapt(func(http.ResponseWriter, *http.Request) error { return err }).ServeHTTP(w, r)
+				return
+			}
 			if !errors.Is(err, accounts.ErrNoSession) {
 				s.Log.Warn("session lookup failed", "err", err)
 			}

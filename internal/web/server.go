@@ -89,6 +89,11 @@ type Deps struct {
 	AdminTokenLimit  int
 	AdminTokenWindow time.Duration
 
+	// Disks are the folders this node writes to; /readyz checks their
+	// free space against MinFreeBytes (0 means 256 MiB) and a full-disk
+	// error is answered naming the one that is full.
+	Disks        []Disk
+	MinFreeBytes int64
 	// Registry receives the HTTP metrics; nil means a new registry.
 	Registry *prometheus.Registry
 	// Now returns the current instant; nil means time.Now.
@@ -108,6 +113,7 @@ type Server struct {
 	handler   http.Handler
 	// adminFails throttles wrong admin tokens per client address.
 	adminFails *throttle
+	outages   *outages
 }
 
 // New builds the server and its route table. It fails when an embedded
@@ -124,6 +130,7 @@ func New(d Deps) (*Server, error) {
 		d.MaxBodyBytes = 10 << 20
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux()}
+	s.outages = newOutages(d.Log, d.DB)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
