@@ -55,8 +55,8 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 	lang, territory, now := v.Lang(), v.where.Territory, s.Now()
 	if !v.profile.Allows(t.MinAge) {
 		// A kids profile does not see adult titles anywhere, not even
-		// their page.
-		return errNotFound("no such title")
+		// their name: the error page says why without naming it.
+		return errAboveMaturity
 	}
 	name, synopsis := t.Localized(lang)
 	p := titlePage{ID: id, Name: name, OriginalTitle: t.OriginalTitle, OriginalLanguage: t.OriginalLanguage, Year: t.Year,

@@ -17,7 +17,7 @@ import (
 
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/geo"
-	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/locale"
 )
 
 //go:embed templates
@@ -115,14 +115,32 @@ type pageData struct {
 	Viewer        *viewer
 	CSRF          string
 	Content       any
+	// L is the interface language of the page.
+	L *locale.Locale
 }
 
-// page builds the common page data for a request.
+// T translates a message of the page's template into its language (see
+// locale.Locale.T): {{$.T "Play"}}, {{$.T "Available from %s" .Date}}.
+func (d pageData) T(key string, args ...any) string { return d.L.T(key, args...) }
+
+// localeOf is the interface language of a request: the profile's language,
+// else the browser's Accept-Language, else English.
+func (s *Server) localeOf(r *http.Request) *locale.Locale {
+	profileLang := ""
+	if v := viewerFrom(r.Context()); v != nil && v.profile != nil {
+		profileLang = v.profile.Language
+	}
+	return s.locales.Pick(profileLang, r.Header.Get("Accept-Language"))
+}
+
+// page builds the common page data for a request. title is shown as it is:
+// callers translate it.
 func (s *Server) page(r *http.Request, title, nav string, content any) pageData {
 	v := viewerFrom(r.Context())
-	d := pageData{ServiceName: s.ServiceName, PageTitle: title, Nav: nav, Viewer: v, Content: content, Lang: v.Lang()}
+	loc := s.localeOf(r)
+	d := pageData{ServiceName: s.ServiceName, PageTitle: title, Nav: nav, Viewer: v, Content: content, Lang: loc.Tag(), L: loc}
 	d.Territory = s.territoryOf(r)
-	d.TerritoryName = rights.CountryName(d.Territory)
+	d.TerritoryName = loc.Country(d.Territory)
 	if v != nil {
 		d.CSRF = accounts.CSRFToken(s.CSRFKey, v.session.ID)
 	}
