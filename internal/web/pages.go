@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -31,6 +32,12 @@ func (s *Server) parsePages() (map[string]*template.Template, error) {
 		"asset":   s.assets.url,
 		"hue":     hue,
 		"initial": initial,
+		// html/template reads any attribute named profile (data-profile
+		// too) as a URL, the old <head profile>, and would URL-escape
+		// 小明; the attribute is written whole here, HTML-escaped.
+		"dataProfile": func(name string) template.HTMLAttr {
+			return template.HTMLAttr(`data-profile="` + template.HTMLEscapeString(name) + `"`)
+		},
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
@@ -122,6 +129,22 @@ type pageData struct {
 // T translates a message of the page's template into its language (see
 // locale.Locale.T): {{$.T "Play"}}, {{$.T "Available from %s" .Date}}.
 func (d pageData) T(key string, args ...any) string { return d.L.T(key, args...) }
+
+// TH translates a message whose arguments are marked up: each argument is
+// HTML-escaped and wrapped in <strong>, the rest of the sentence escaped,
+// so that a sentence stays whole in every language while its parts stand
+// out: {{$.TH "Showing the lineup for %s" .TerritoryName}}.
+func (d pageData) TH(key string, args ...string) template.HTML {
+	marks := make([]any, len(args))
+	for i := range args {
+		marks[i] = "⟦" + strconv.Itoa(i) + "⟧" // survives HTML escaping, unlike NUL
+	}
+	out := template.HTMLEscapeString(d.L.T(key, marks...))
+	for i, a := range args {
+		out = strings.Replace(out, marks[i].(string), "<strong>"+template.HTMLEscapeString(a)+"</strong>", 1)
+	}
+	return template.HTML(out)
+}
 
 // localeOf is the interface language of a request: the profile's language,
 // else the browser's Accept-Language, else English.

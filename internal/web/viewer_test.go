@@ -258,7 +258,7 @@ func TestProfilesAndMaturityAtTheDoor(t *testing.T) {
 	}
 	b := newBrowserClient(t, vs.url)
 	status, page := b.do("POST", "/signin", url.Values{"email": {"k@b.test"}, "password": {"correct horse battery"}})
-	if status != 200 || !strings.Contains(page, "Who's watching?") {
+	if status != 200 || !strings.Contains(page, "Who&#39;s watching?") {
 		t.Fatalf("signing in must lead to the profile picker: %d", status)
 	}
 	token := b.csrf(page)
@@ -328,6 +328,9 @@ func TestProfileAvatarShowsAWholeFirstCharacter(t *testing.T) {
 	}
 	if !utf8.ValidString(page) {
 		t.Errorf("the profile picker must be valid UTF-8: an avatar cut a name's first character in half")
+	}
+	if !strings.Contains(page, `data-profile="小明"`) {
+		t.Errorf("a profile's data-profile attribute must hold its name as written, not URL-escaped: %s", regexp.MustCompile(`data-profile="[^"]*"`).FindAllString(page, -1))
 	}
 	for _, want := range []string{`aria-hidden="true">小</span>`, `aria-hidden="true">É</span>`} {
 		if !strings.Contains(page, want) {
