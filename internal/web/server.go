@@ -18,6 +18,7 @@ import (
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/editorial"
 	"github.com/lineup/lineup/internal/geo"
+	"github.com/lineup/lineup/internal/locale"
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/rights"
@@ -106,6 +107,7 @@ type Server struct {
 	Deps
 	assets    *assets
 	pages     map[string]*template.Template
+	locales   *locale.Catalog
 	prefixes  assetPrefixes
 	playlists playlistCache
 	mux       *http.ServeMux
@@ -113,7 +115,7 @@ type Server struct {
 	handler   http.Handler
 	// adminFails throttles wrong admin tokens per client address.
 	adminFails *throttle
-	outages   *outages
+	outages    *outages
 }
 
 // New builds the server and its route table. It fails when an embedded
@@ -134,6 +136,9 @@ func New(d Deps) (*Server, error) {
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
+	}
+	if s.locales, err = locale.New(); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
 	}
 	if s.pages, err = s.parsePages(); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
