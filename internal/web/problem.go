@@ -70,6 +70,10 @@ func errForbidden(detail string) error {
 	return &httpError{status: http.StatusForbidden, detail: detail}
 }
 
+// errAboveMaturity refuses a title above the profile's maturity limit. Its
+// words never name the title: the profile may not even see its name.
+var errAboveMaturity = &httpError{status: http.StatusForbidden, detail: "this title is above the profile's maturity limit"}
+
 // invalidField is implemented by the domain packages' validation errors.
 type invalidField interface {
 	InvalidField() (field, value, reason string)
@@ -116,6 +120,10 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 		if p.Status >= 500 {
 			p.ErrorID = newErrorID()
 			s.Log.Error("request failed", "error_id", p.ErrorID, "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		if isPageRequest(r) {
+			s.renderError(w, r, err, p)
+			return
 		}
 		writeProblem(w, p)
 	})
