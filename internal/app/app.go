@@ -32,6 +32,7 @@ func commands() []command {
 	return []command{
 		{"serve", "[--role all|web|worker]", "run the web server and/or the encode workers", runServe},
 		{"demo", "", "load the demo catalogue and serve it", runDemo},
+		{"version", "[--json]", "print the version, commit and build date", runVersion},
 		{"migrate", "[status]", "apply pending database migrations, or list each one's state", runMigrate},
 		{"ingest", "FILE --title ID [--audio LANG=FILE] [--subtitle LANG=FILE]", "ingest a film and encode it", runIngest},
 		{"user", "add --email E --password P [--admin]", "add an account", runUser},
@@ -64,6 +65,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		return nil
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	for _, c := range commands() {
 		if c.name != args[0] {

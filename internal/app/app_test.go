@@ -29,6 +29,7 @@ func newCLI(t *testing.T, databaseURL string) *cli {
 		"LINEUP_DATABASE_URL": databaseURL,
 		"LINEUP_DATA_DIR":     t.TempDir(),
 		"LINEUP_LOG_LEVEL":    "warn",
+		"LINEUP_METRICS_ADDR": "127.0.0.1:0",
 	}}
 }
 

@@ -50,7 +50,7 @@ func startBrowserService(t *testing.T) browserService {
 	dir := t.TempDir()
 	c := newCLI(t, filepath.Join(dir, "lineup.db"))
 	for k, v := range map[string]string{
-		"LINEUP_DATA_DIR": dir, "LINEUP_ADDR": "127.0.0.1:0", "LINEUP_SIGNUP": "false",
+		"LINEUP_DATA_DIR": dir, "LINEUP_ADDR": "127.0.0.1:0", "LINEUP_METRICS_ADDR": "127.0.0.1:0", "LINEUP_SIGNUP": "false",
 		"LINEUP_TRUSTED_PROXIES": "127.0.0.1/32, ::1/128", "LINEUP_COUNTRY_HEADER": "X-Test-Country",
 		"LINEUP_DEFAULT_TERRITORY": "US",
 	} {

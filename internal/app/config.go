@@ -47,6 +47,7 @@ type Config struct {
 
 	// Operating a node: health, disks and retries.
 	MinFreeBytes int64
+	MetricsAddr  string
 }
 
 // setting describes one configuration value once: its flag, its
@@ -205,6 +206,8 @@ func settings() []setting {
 			return nil
 		},
 		func(c *Config) string { return strconv.FormatInt(c.MinFreeBytes, 10) })
+	set, get = str(func(c *Config) *string { return &c.MetricsAddr })
+	add(setting{flag: "metrics-addr", env: "LINEUP_METRICS_ADDR", def: "127.0.0.1:9090", help: "the operator's address: /healthz, /readyz and /metrics, on web and worker nodes (off: none)"}, set, get)
 	return out
 }
 

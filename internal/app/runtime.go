@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/geo"
@@ -33,6 +35,8 @@ type runtime struct {
 	geo      *geo.Locator
 	playback *playback.Service
 	csrfKey  []byte
+	// registry holds the process's metrics (see newRegistry).
+	registry *prometheus.Registry
 }
 
 // close releases what openRuntime opened (the database too).
@@ -109,6 +113,7 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 	}); err != nil {
 		return fail(err)
 	}
+	rt.registry = newRegistry(rt)
 	return rt, nil
 }
 

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/search"
@@ -39,6 +42,12 @@ func (e *env) openSearch(ctx context.Context, rt *runtime) (*search.Index, error
 	}
 	follow := newSearchFollower(idx, rt.catalog, e.log)
 	go follow.run(ctx, searchFollowEvery)
+	if rt.registry != nil {
+		rt.registry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "lineup_search_index_age_seconds",
+			Help: "Time since this node's search index last caught up with the catalogue's changes.",
+		}, func() float64 { return time.Since(time.Unix(0, follow.synced.Load())).Seconds() }))
+	}
 	go func() {
 		rebuild()
 		t := time.NewTicker(searchRebuildEvery)
@@ -75,12 +84,17 @@ type searchFollower struct {
 	seen    map[int64]time.Time // change ID → its time, while within the overlap
 	last    time.Time           // when the previous poll began
 	pruned  time.Time
+	// synced is when the last successful poll began (Unix nanoseconds),
+	// for the index-age metric; safe to read from any goroutine.
+	synced atomic.Int64
 }
 
 func newSearchFollower(idx *search.Index, c *catalog.Service, log *slog.Logger) *searchFollower {
 	// Changes from just before the start are covered too: the start-up
 	// rebuild may have read the catalogue before they committed.
-	return &searchFollower{idx: idx, catalog: c, log: log, seen: map[int64]time.Time{}, last: time.Now()}
+	f := &searchFollower{idx: idx, catalog: c, log: log, seen: map[int64]time.Time{}, last: time.Now()}
+	f.synced.Store(f.last.UnixNano())
+	return f
 }
 
 // run polls every interval until ctx ends. A failed poll is logged and
@@ -138,6 +152,7 @@ func (f *searchFollower) poll(ctx context.Context) error {
 		}
 	}
 	f.last = start
+	f.synced.Store(start.UnixNano())
 	if start.Sub(f.pruned) > time.Hour {
 		// Any node may prune; a node away longer than a day rebuilds at start.
 		if err := f.catalog.PruneChanges(ctx, start.Add(-24*time.Hour)); err == nil {

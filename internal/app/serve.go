@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/charts"
@@ -50,6 +48,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		go rt.media.RunCollector(ctx, time.Hour, media.DefaultCollectGrace)
 	}
 	if *role == "worker" {
+		ops := web.NewOps(web.Deps{Log: e.log, DB: rt.db, Blob: rt.blob, Disks: e.disks(rt), MinFreeBytes: e.cfg.MinFreeBytes, Registry: rt.registry})
+		if err := e.serveOps(ctx, ops); err != nil {
+			return err
+		}
 		<-ctx.Done()
 		e.log.Info("worker stopping; a job cut short is retried by another worker")
 		return nil
@@ -69,8 +71,7 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 	}
 	defer idx.Close()
 	plays := charts.NewPlays(svc.db, charts.PlaysConfig{Log: e.log})
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := rt.registry
 	handler, err := web.New(web.Deps{
 		Log:              e.log,
 		DB:               svc.db,
@@ -99,6 +100,9 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		MinFreeBytes:     e.cfg.MinFreeBytes,
 	})
 	if err != nil {
+		return err
+	}
+	if err := e.serveOps(ctx, handler.Ops()); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", e.cfg.Addr)
@@ -150,4 +154,21 @@ func (e *env) disks(rt *runtime) []web.Disk {
 	}
 	out = append(out, web.Disk{Name: "search index", Path: e.cfg.SearchDir}, web.Disk{Name: "upload spool", Path: os.TempDir()})
 	return out
+}
+
+// serveOps serves the operator's handler (/healthz, /readyz, /metrics) on
+// LINEUP_METRICS_ADDR until ctx ends; "off" serves nothing.
+func (e *env) serveOps(ctx context.Context, h http.Handler) error {
+	if e.cfg.MetricsAddr == "" || e.cfg.MetricsAddr == "off" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", e.cfg.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s for metrics: %w (set LINEUP_METRICS_ADDR or --metrics-addr to another address, or off)", e.cfg.MetricsAddr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	context.AfterFunc(ctx, func() { srv.Close() })
+	e.log.Info("serving probes and metrics", "addr", "http://"+ln.Addr().String())
+	return nil
 }

@@ -181,6 +181,13 @@ func (l *Locator) ClientAddr(r *http.Request) netip.Addr {
 	return a
 }
 
+// FromTrustedProxy reports whether r came through a proxy in
+// LINEUP_TRUSTED_PROXIES, so that the headers it set may be believed.
+func (l *Locator) FromTrustedProxy(r *http.Request) bool {
+	_, ok := l.client(r)
+	return ok
+}
+
 // client returns the client's address and whether the request came through
 // a trusted proxy (so that its headers may be believed).
 func (l *Locator) client(r *http.Request) (netip.Addr, bool) {

@@ -472,3 +472,14 @@ func (r pgRow) Scan(dest ...any) error {
 	}
 	return err
 }
+
+// Depth returns how many jobs of queue are waiting (available, scheduled,
+// retryable) or running.
+func (q *Queue) Depth(ctx context.Context, queue string) (int64, error) {
+	var n int64
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE queue = $1 AND state IN ('available', 'scheduled', 'retryable', 'running')`, queue).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("jobs: queue depth: %w", err)
+	}
+	return n, nil
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/lineup/lineup/internal/blob"
@@ -69,4 +70,27 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) error {
 	promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 	return nil
+}
+
+// Ops returns the handler of the operator's address (LINEUP_METRICS_ADDR):
+// /healthz, /readyz and /metrics. It is kept off the public address, where
+// the metrics would tell anyone the routes, volumes and error rates.
+func (s *Server) Ops() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", s.adapt(s.healthz))
+	mux.Handle("GET /readyz", s.adapt(s.readyz))
+	mux.Handle("GET /metrics", s.adapt(s.metricsHandler))
+	return mux
+}
+
+// NewOps returns the operator's handler (see Server.Ops) of a node that
+// serves no pages: a worker. It uses d's Log, DB, Blob, Disks,
+// MinFreeBytes and Registry; Log and DB are required.
+func NewOps(d Deps) http.Handler {
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{Deps: d}
+	s.outages = newOutages(d.Log, d.DB)
+	return s.Ops()
 }

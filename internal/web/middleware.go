@@ -138,7 +138,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.Log.Info("request", "method", method, "path", r.URL.Path, "route", routeOf(rec),
 			"status", rec.status, "bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000,
-			"remote", r.RemoteAddr)
+			"client", s.clientAddr(r), "request_id", requestIDFrom(r.Context()))
 	})
 }
 

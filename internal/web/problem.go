@@ -119,7 +119,7 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 		}
 		if p.Status >= 500 {
 			p.ErrorID = newErrorID()
-			s.Log.Error("request failed", "error_id", p.ErrorID, "method", r.Method, "path", r.URL.Path, "err", err)
+			s.Log.Error("request failed", "error_id", p.ErrorID, "request_id", requestIDFrom(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 		}
 		if isPageRequest(r) {
 			s.renderError(w, r, err, p)

@@ -167,7 +167,7 @@ func New(d Deps) (*Server, error) {
 	s.mux.Handle("/", s.adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such page: " + r.URL.Path)
 	}))
-	s.handler = s.logRequests(s.countRequests(s.securityHeaders(s.crossOrigin(s.withViewer(s.limitBody(s.mux))))))
+	s.handler = s.requestID(s.logRequests(s.countRequests(s.securityHeaders(s.crossOrigin(s.withViewer(s.limitBody(s.mux)))))))
 	return s, nil
 }
 
@@ -208,7 +208,6 @@ func (s *Server) routes() []route {
 	return []route{
 		api("GET", "/healthz", s.healthz),
 		api("GET", "/readyz", s.readyz),
-		api("GET", "/metrics", s.metricsHandler),
 		api("GET", "/api/v1/openapi.json", s.openAPI),
 
 		api("GET", "/api/v1/territories", s.territoriesList),

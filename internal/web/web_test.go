@@ -25,6 +25,7 @@ type testServer struct {
 	t   *testing.T
 	url string
 	db  *store.DB
+	srv *Server
 }
 
 func newTestServer(t *testing.T, db *store.DB) *testServer {
@@ -46,7 +47,7 @@ func newTestServer(t *testing.T, db *store.DB) *testServer {
 	}
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
-	return &testServer{t: t, url: ts.URL, db: db}
+	return &testServer{t: t, url: ts.URL, db: db, srv: s}
 }
 
 // do sends a request and decodes a JSON answer into out (when not nil).
@@ -333,7 +334,9 @@ func TestHealthReadyAndMetrics(t *testing.T) {
 	if code := ts.do("GET", "/readyz", nil, false, &ready); code != 200 {
 		t.Errorf("/readyz on a migrated database must be 200, got %d %v", code, ready)
 	}
-	resp, err := http.Get(ts.url + "/metrics")
+	ops := httptest.NewServer(ts.srv.Ops())
+	defer ops.Close()
+	resp, err := http.Get(ops.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
