@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/media"
