@@ -67,7 +67,7 @@ func TestServeHasAnOperatorsAddress(t *testing.T) {
 		t.Errorf("the operator's /readyz: %d %s", code, body)
 	}
 	_, body := fetch(t, "http://"+ops+"/metrics")
-	for _, m := range []string{"lineup_build_info{", "lineup_encode_queue_depth 0", "lineup_search_index_age_seconds", "go_sql_open_connections", "lineup_http_requests_total"} {
+	for _, m := range []string{"lineup_build_info{", "lineup_encode_queue_depth 0", "lineup_search_index_age_seconds", "go_sql_open_connections", "lineup_http_requests_total", "lineup_encode_failures_total{reason=\"store_unavailable\"} 0", "lineup_playback_grants_total 0", "lineup_signin_lockouts_total 0"} {
 		if !strings.Contains(body, m) {
 			t.Errorf("the metrics must include %s", m)
 		}

@@ -74,8 +74,10 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 	if rt.queue, err = jobs.New(ctx, svc.db, jobs.Config{DatabaseURL: dsn, Work: work}); err != nil {
 		return fail(err)
 	}
+	rt.registry = newRegistry(rt)
 	if rt.media, err = media.New(svc.db, rt.blob, rt.queue, media.Config{
 		FFmpegPath: e.cfg.FFmpeg, FFprobePath: e.cfg.FFprobe, MaxUploadBytes: e.cfg.MaxUploadBytes, Logger: e.log,
+		Metrics: media.NewMetrics(rt.registry),
 	}); err != nil {
 		return fail(err)
 	}
@@ -113,7 +115,6 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 	}); err != nil {
 		return fail(err)
 	}
-	rt.registry = newRegistry(rt)
 	return rt, nil
 }
 

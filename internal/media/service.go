@@ -82,6 +82,8 @@ type Config struct {
 	// before the failure counts as one of its attempts; 0 means
 	// DefaultStoreRetryWindow.
 	StoreRetryWindow time.Duration
+	// Metrics counts encodes; nil counts nothing.
+	Metrics *Metrics
 }
 
 // DefaultStoreRetryWindow is Config.StoreRetryWindow's default.

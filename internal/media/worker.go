@@ -86,9 +86,13 @@ func (w *encodeWorker) Work(ctx context.Context, job *river.Job[EncodeArgs]) err
 		}
 	}
 	log.Info("encode started", "staging", staging)
+	began := time.Now()
 	err = w.encode(ctx, a, staging)
 	if err == nil {
 		log.Info("encode ready")
+		if done, derr := s.Asset(ctx, a.ID); derr == nil {
+			s.cfg.Metrics.encoded(time.Since(began), done.Duration)
+		}
 		return nil
 	}
 
@@ -108,6 +112,7 @@ func (w *encodeWorker) Work(ctx context.Context, job *river.Job[EncodeArgs]) err
 	if maxAttempts <= 0 {
 		maxAttempts = s.cfg.MaxAttempts
 	}
+	s.cfg.Metrics.failed(failReason(ctx, err))
 	if wait, ok := s.storeDown(cleanup, a.ID, staging, err); ok {
 		log.Warn("encode waits for the media store", "retry_in", wait.String(), "error", err)
 		return river.JobSnooze(wait)
@@ -302,4 +307,20 @@ func (s *Service) putFile(ctx context.Context, key, file string, size int64) err
 		return fmt.Errorf("media: encode: upload: %w", err)
 	}
 	return nil
+}
+
+// failReason sorts a failed attempt for lineup_encode_failures_total.
+func failReason(ctx context.Context, err error) string {
+	var refused *RefusedError
+	switch {
+	case errors.As(err, &refused):
+		return FailRefused
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return FailTimeout
+	case errors.Is(ctx.Err(), context.Canceled):
+		return FailInterrupted
+	case storeUnavailable(err):
+		return FailStoreUnavailable
+	}
+	return FailError
 }

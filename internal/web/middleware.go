@@ -15,6 +15,7 @@ import (
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	*opsMetrics
 }
 
 func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
@@ -30,6 +31,7 @@ func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
 		}, []string{"route"}),
 	}
 	reg.MustRegister(m.requests, m.duration)
+	m.opsMetrics = newOpsMetrics(reg)
 	return m
 }
 

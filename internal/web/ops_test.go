@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,8 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/geo"
+	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store/storetest"
 )
@@ -83,5 +87,35 @@ func TestRequestIDAndClientAddressInTheLog(t *testing.T) {
 	resp.Body.Close()
 	if got := resp.Header.Get("X-Request-ID"); got == "" || strings.Contains(got, "forged") {
 		t.Errorf("a request ID from an untrusted client must be replaced by a new one, got %q", got)
+	}
+}
+
+// Playback starts are counted, refusals by reason.
+func TestPlaybackMetricsCountGrantsAndRefusalsByReason(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := newOpsMetrics(reg)
+	m.countPlayback(nil)
+	m.countPlayback(fmt.Errorf("entitle: %w", &playback.DeniedError{Reason: playback.ReasonMaturity}))
+	m.countPlayback(fmt.Errorf("entitle: %w", &playback.DeniedError{Reason: playback.ReasonNotAvailable}))
+	m.countPlayback(fmt.Errorf("entitle: %w", &playback.DeniedError{Reason: playback.ReasonNotAvailable}))
+	got := map[string]float64{}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			key := mf.GetName()
+			for _, l := range m.GetLabel() {
+				key += "/" + l.GetValue()
+			}
+			got[key] = m.GetCounter().GetValue()
+		}
+	}
+	for key, want := range map[string]float64{"lineup_playback_grants_total": 1, "lineup_playback_refusals_total/maturity": 1,
+		"lineup_playback_refusals_total/not_available": 2, "lineup_playback_refusals_total/no_media": 0} {
+		if got[key] != want {
+			t.Errorf("%s = %v, want %v", key, got[key], want)
+		}
 	}
 }

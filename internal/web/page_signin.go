@@ -36,6 +36,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		var le *accounts.LimitError
 		switch {
 		case errors.As(err, &le):
+			s.metrics.lockouts.Inc()
 			status = http.StatusTooManyRequests
 			w.Header().Set("Retry-After", strconv.Itoa(int(le.RetryAfter.Seconds())+1))
 			p.Error = s.localeOf(r).T("Too many attempts. Try again in %d seconds.", int(le.RetryAfter.Seconds())+1)

@@ -51,8 +51,10 @@ func (s *Server) playbackStart(w http.ResponseWriter, r *http.Request) error {
 	}
 	g, err := s.entitle(r, req.Title)
 	if err != nil {
+		s.metrics.countPlayback(err)
 		return err
 	}
+	s.metrics.countPlayback(nil)
 	if s.Plays != nil {
 		s.Plays.Start(r.Context(), viewerFrom(r.Context()).profile.ID, req.Title, g.Territory)
 	}
