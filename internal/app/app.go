@@ -33,6 +33,8 @@ func commands() []command {
 		{"serve", "[--role all|web|worker]", "run the web server and/or the encode workers", runServe},
 		{"demo", "", "load the demo catalogue and serve it", runDemo},
 		{"version", "[--json]", "print the version, commit and build date", runVersion},
+		{"backup", "--to DIR", "an online backup of a SQLite deployment (PostgreSQL: pg_dump)", runBackup},
+		{"restore", "--from DIR", "restore a backup into an empty data folder", runRestore},
 		{"migrate", "[status]", "apply pending database migrations, or list each one's state", runMigrate},
 		{"ingest", "FILE --title ID [--audio LANG=FILE] [--subtitle LANG=FILE]", "ingest a film and encode it", runIngest},
 		{"user", "add --email E --password P [--admin]", "add an account", runUser},
