@@ -241,6 +241,8 @@ func (s *Server) routes() []route {
 		page("GET", "/admin", s.adminPage(s.adminHome)),
 		page("GET", "/admin/licenses", s.adminPage(s.adminLicenses)),
 		page("POST", "/admin/licenses", s.adminPage(s.adminLicenseAdd)),
+		page("GET", "/admin/licenses/{id}", s.adminPage(s.adminLicense)),
+		page("POST", "/admin/licenses/{id}", s.adminPage(s.adminLicenseChange)),
 		page("GET", "/admin/ingest", s.adminPage(s.adminIngestForm)),
 		upload(page("POST", "/admin/ingest", s.adminPage(s.adminIngest))),
 		page("GET", "/admin/jobs", s.adminPage(s.adminJobs)),
