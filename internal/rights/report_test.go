@@ -1,0 +1,51 @@
+package rights
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/lineup/lineup/internal/store"
+	"github.com/lineup/lineup/internal/store/storetest"
+)
+
+func TestExpiringAndWindowsReports(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newService(db) // now is 2018-06-01
+		in := func(l License, ts ...string) License { l.Territories = ts; return l }
+		a, b, c, d := newTitle(t, db, "a"), newTitle(t, db, "b"), newTitle(t, db, "c"), newTitle(t, db, "d")
+		la := mustAdd(t, s, in(svod(a, "2018-01-01", "2018-08-01"), "FR", "DE"))
+		mustAdd(t, s, in(svod(b, "2018-01-01", "2018-07-01"), "FR"))
+		mustAdd(t, s, in(svod(b, "2018-07-01", ""), "FR"))                                                        // continues b: b does not leave
+		mustAdd(t, s, in(svod(c, "2018-01-01", "2018-12-01"), "FR"))                                              // leaves after 90 days
+		mustAdd(t, s, with(in(svod(d, "2018-01-01", "2018-07-01"), "FR"), func(l *License) { l.Licensee = "Rival" })) // not ours
+
+		items, more, err := s.Expiring(ctx, ExpiringQuery{Within: 90 * 24 * time.Hour, Territories: []string{"FR"}})
+		if err != nil || more {
+			t.Fatal(err, more)
+		}
+		if len(items) != 1 || items[0].TitleID != a || items[0].LicenseID != la.ID || items[0].Territory != "FR" || items[0].LastDay != "2018-07-31" {
+			t.Errorf("within 90 days in FR only title a leaves (b is continued, c leaves later, d is not ours): %+v", items)
+		}
+		all, _, err := s.Expiring(ctx, ExpiringQuery{Within: 90 * 24 * time.Hour})
+		if err != nil || len(all) != 2 || all[0].Territory != "DE" || all[1].Territory != "FR" {
+			t.Errorf("without a territory every country counts, soonest first (DE's midnight comes first): %+v %v", all, err)
+		}
+		if _, _, err := s.Expiring(ctx, ExpiringQuery{}); fieldOf(t, err).Field != "within" {
+			t.Errorf("within is required")
+		}
+		if _, _, err := s.Expiring(ctx, ExpiringQuery{Within: time.Hour, Territories: []string{"UK"}}); fieldOf(t, err).Field != "territory" {
+			t.Errorf("an unknown territory is named")
+		}
+
+		var ws []Window
+		err = s.Windows(ctx, WindowsQuery{Territories: []string{"FR"}}, func(w Window) error { ws = append(ws, w); return nil })
+		if err != nil || len(ws) != 4 {
+			t.Fatalf("the windows report lists the service's FR windows: %d %v", len(ws), err)
+		}
+		if ws[0].TitleID != a || ws[0].StartDate != "2018-01-01" || ws[0].LastDay != "2018-07-31" || ws[2].EndsAt != nil && ws[2].LastDay == "" {
+			t.Errorf("each window carries its local first and last day: %+v", ws)
+		}
+	})
+}
