@@ -17,8 +17,8 @@ func TestExpiringAndWindowsReports(t *testing.T) {
 		a, b, c, d := newTitle(t, db, "a"), newTitle(t, db, "b"), newTitle(t, db, "c"), newTitle(t, db, "d")
 		la := mustAdd(t, s, in(svod(a, "2018-01-01", "2018-08-01"), "FR", "DE"))
 		mustAdd(t, s, in(svod(b, "2018-01-01", "2018-07-01"), "FR"))
-		mustAdd(t, s, in(svod(b, "2018-07-01", ""), "FR"))                                                        // continues b: b does not leave
-		mustAdd(t, s, in(svod(c, "2018-01-01", "2018-12-01"), "FR"))                                              // leaves after 90 days
+		mustAdd(t, s, in(svod(b, "2018-07-01", ""), "FR"))                                                            // continues b: b does not leave
+		mustAdd(t, s, in(svod(c, "2018-01-01", "2018-12-01"), "FR"))                                                  // leaves after 90 days
 		mustAdd(t, s, with(in(svod(d, "2018-01-01", "2018-07-01"), "FR"), func(l *License) { l.Licensee = "Rival" })) // not ours
 
 		items, more, err := s.Expiring(ctx, ExpiringQuery{Within: 90 * 24 * time.Hour, Territories: []string{"FR"}})
