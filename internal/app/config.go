@@ -44,6 +44,12 @@ type Config struct {
 	FFmpeg           string
 	FFprobe          string
 	SearchDir        string
+
+	// The license webhook (issue 12): where to POST, the signing secret,
+	// and N of "opening / leaving in N days".
+	WebhookURL        string
+	WebhookSecret     string
+	WebhookNoticeDays int
 }
 
 // setting describes one configuration value once: its flag, its
@@ -190,6 +196,12 @@ func settings() []setting {
 	add(setting{flag: "ffprobe", env: "LINEUP_FFPROBE", def: "ffprobe", help: "the ffprobe program"}, set, get)
 	set, get = str(func(c *Config) *string { return &c.SearchDir })
 	add(setting{flag: "search-dir", env: "LINEUP_SEARCH_DIR", def: "", help: "folder of the search index (default: DATA_DIR/search); rebuilt from the catalogue when missing"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.WebhookURL })
+	add(setting{flag: "webhook-url", env: "LINEUP_WEBHOOK_URL", def: "", help: "URL told of licenses created, amended, terminated, withdrawn, opening and leaving (signed, retried)"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.WebhookSecret })
+	add(setting{flag: "webhook-secret", env: "LINEUP_WEBHOOK_SECRET", def: "", secret: true, help: "HMAC-SHA256 key signing each webhook delivery (required with the URL)"}, set, get)
+	set, get = num("LINEUP_WEBHOOK_NOTICE_DAYS", func(c *Config) *int { return &c.WebhookNoticeDays })
+	add(setting{flag: "webhook-notice-days", env: "LINEUP_WEBHOOK_NOTICE_DAYS", def: "7", help: "days ahead of an opening or a last day that the webhook announces it"}, set, get)
 	return out
 }
 

@@ -49,3 +49,34 @@ func TestExpiringAndWindowsReports(t *testing.T) {
 		}
 	})
 }
+
+func TestUpcomingOpeningAndLeaving(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newService(db)
+		in := func(l License, ts ...string) License { l.Territories = ts; return l }
+		a, b := newTitle(t, db, "a"), newTitle(t, db, "b")
+		opens := mustAdd(t, s, in(svod(a, "2018-06-22", ""), "IS", "GH")) // both UTC+0: open at 2018-06-22T00:00Z
+		leaves := mustAdd(t, s, in(svod(b, "2018-01-01", "2018-06-22"), "IS"))
+		mustAdd(t, s, in(svod(b, "2018-01-01", "2018-06-22"), "GH"))
+		mustAdd(t, s, in(svod(b, "2018-06-22", ""), "GH")) // continues b in GH: it does not leave there
+		to := mustTime("2018-06-15T00:00:00Z")
+		ev, err := s.Upcoming(ctx, to.Add(-time.Hour), to, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ev) != 2 {
+			t.Fatalf("one opening and one leaving event, one per license: %+v", ev)
+		}
+		byType := map[string]Event{ev[0].Type: ev[0], ev[1].Type: ev[1]}
+		if o := byType[EventOpening]; o.License.ID != opens.ID || len(o.Territories) != 2 || o.Date != "2018-06-22" || o.InDays != 7 {
+			t.Errorf("opening in 7 days, both countries in one event: %+v", o)
+		}
+		if l := byType[EventLeaving]; l.License.ID != leaves.ID || len(l.Territories) != 1 || l.Territories[0] != "IS" || l.Date != "2018-06-21" {
+			t.Errorf("leaving in IS only (GH is continued), last day 21 June: %+v", l)
+		}
+		if ev, _ := s.Upcoming(ctx, to, to.Add(time.Hour), 7); len(ev) != 0 {
+			t.Errorf("the next hour's scan announces nothing again: %+v", ev)
+		}
+	})
+}
