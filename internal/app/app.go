@@ -37,7 +37,7 @@ func commands() []command {
 		{"user", "add --email E --password P [--admin]", "add an account", runUser},
 		{"config", "[--json]", "print the effective configuration, secrets masked", runConfig},
 		{"titles", "add|list|show", "manage the catalogue", runTitles},
-		{"licenses", "add|list|check|conflicts", "manage licenses", runLicenses},
+		{"licenses", "add|list|check|conflicts|amend|terminate|withdraw|history", "manage licenses and their changes", runLicenses},
 		{"avails", "import FILE|export", "EMA Avails sheets in and out", runAvails},
 		{"availability", "--title ID --territory CC [--at T]", "can the service stream a title there and then?", runAvailability},
 		{"lineup", "--territory CC [--at T]", "the lineup rows of a territory", runLineup},
@@ -132,6 +132,7 @@ type services struct {
 	db        *store.DB
 	catalog   *catalog.Service
 	rights    *rights.Service
+	events    *eventSink // rights events to the webhook, once one is set up
 	boxoffice *charts.BoxOffice
 	editorial *editorial.Service
 }
@@ -151,6 +152,7 @@ func (e *env) open(ctx context.Context) (*services, error) {
 	if n > 0 {
 		e.log.Info("migrated database", "applied", n, "database", db.Location)
 	}
+	events := &eventSink{}
 	svc := &services{
 		db:      db,
 		catalog: catalog.New(db),
@@ -159,7 +161,9 @@ func (e *env) open(ctx context.Context) (*services, error) {
 			Offered:           e.cfg.LicenseTypes,
 			ComingSoonHorizon: time.Duration(e.cfg.ComingSoonDays) * 24 * time.Hour,
 			LeavingSoonWithin: e.cfg.LeavingSoonDays,
+			Notify:            events.notify,
 		}),
+		events: events,
 	}
 	svc.boxoffice = charts.NewBoxOffice(db, charts.Config{Resolve: charts.CatalogResolver(svc.catalog)})
 	svc.editorial = editorial.New(db, svc.catalog)
