@@ -237,5 +237,8 @@ func (s *Server) routes() []route {
 		page("GET", "/admin/ingest", s.adminPage(s.adminIngestForm)),
 		upload(page("POST", "/admin/ingest", s.adminPage(s.adminIngest))),
 		page("GET", "/admin/jobs", s.adminPage(s.adminJobs)),
+
+		page("GET", "/admin/avails", s.adminPage(s.adminAvailsForm)),
+		page("POST", "/admin/avails", s.adminPage(s.adminAvailsUpload)),
 	}
 }
