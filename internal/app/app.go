@@ -37,7 +37,7 @@ func commands() []command {
 		{"user", "add --email E --password P [--admin]", "add an account", runUser},
 		{"config", "[--json]", "print the effective configuration, secrets masked", runConfig},
 		{"titles", "add|list|show", "manage the catalogue", runTitles},
-		{"licenses", "add|list|check|conflicts", "manage licenses", runLicenses},
+		{"licenses", "add|list|check|conflicts|amend|terminate|withdraw|history", "manage licenses and their changes", runLicenses},
 		{"avails", "import [--dry-run] FILE|export", "EMA Avails sheets in and out", runAvails},
 		{"availability", "--title ID --territory CC [--at T]", "can the service stream a title there and then?", runAvailability},
 		{"lineup", "--territory CC [--at T]", "the lineup rows of a territory", runLineup},

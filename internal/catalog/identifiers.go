@@ -90,7 +90,7 @@ func (s *Service) FindTitles(ctx context.Context, lookups []TitleLookup) ([]Matc
 	}
 	existing := map[int64]bool{}
 	err = inBatches(uniqueIDs(ownIDs), func(list string, args []any) error {
-		return queryRows(ctx, s.db, `SELECT id FROM titles WHERE id IN (`+list+`)`, args, func(rows *sql.Rows) error {
+		return store.EachRow(ctx, s.db, `SELECT id FROM titles WHERE id IN (`+list+`)`, args, func(rows *sql.Rows) error {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				return err
@@ -204,17 +204,11 @@ func inStrings(values []string, fn func(list string, args []any) error) error {
 	}
 	for len(uniq) > 0 {
 		n := min(len(uniq), batchSize)
-		var b strings.Builder
 		args := make([]any, n)
 		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(i + 1))
 			args[i] = uniq[i]
 		}
-		if err := fn(b.String(), args); err != nil {
+		if err := fn(store.Placeholders(1, n), args); err != nil {
 			return err
 		}
 		uniq = uniq[n:]
@@ -227,7 +221,7 @@ func inStrings(values []string, fn func(list string, args []any) error) error {
 func (s *Service) identifierTitles(ctx context.Context, values []string) (map[Identifier]int64, error) {
 	out := map[Identifier]int64{}
 	err := inStrings(values, func(list string, args []any) error {
-		return queryRows(ctx, s.db, `SELECT title_id, scheme, issuer, value FROM title_identifiers WHERE value IN (`+list+`)`, args, func(rows *sql.Rows) error {
+		return store.EachRow(ctx, s.db, `SELECT title_id, scheme, issuer, value FROM title_identifiers WHERE value IN (`+list+`)`, args, func(rows *sql.Rows) error {
 			var id Identifier
 			var t int64
 			if err := rows.Scan(&t, &id.Scheme, &id.Issuer, &id.Value); err != nil {
@@ -253,7 +247,7 @@ func (s *Service) titlesNamed(ctx context.Context, names []string) (map[string][
 		q := `SELECT id, original_title, year FROM titles WHERE original_title IN (` + list + `)
 UNION ALL SELECT t.id, a.title, t.year FROM title_alternate_titles a JOIN titles t ON t.id = a.title_id WHERE a.title IN (` + list + `)
 UNION ALL SELECT t.id, l.title, t.year FROM title_localizations l JOIN titles t ON t.id = l.title_id WHERE l.title IN (` + list + `)`
-		return queryRows(ctx, s.db, q, args, func(rows *sql.Rows) error {
+		return store.EachRow(ctx, s.db, q, args, func(rows *sql.Rows) error {
 			var n namedTitle
 			var name string
 			var year sql.NullInt64
@@ -272,7 +266,7 @@ UNION ALL SELECT t.id, l.title, t.year FROM title_localizations l JOIN titles t 
 func (s *Service) identifiersOf(ctx context.Context, ids []int64) (map[int64][]Identifier, error) {
 	out := map[int64][]Identifier{}
 	err := inBatches(uniqueIDs(ids), func(list string, args []any) error {
-		return queryRows(ctx, s.db, `SELECT title_id, scheme, issuer, value FROM title_identifiers WHERE title_id IN (`+list+`)
+		return store.EachRow(ctx, s.db, `SELECT title_id, scheme, issuer, value FROM title_identifiers WHERE title_id IN (`+list+`)
 ORDER BY title_id, scheme, issuer, value`, args, func(rows *sql.Rows) error {
 			var id Identifier
 			var t int64

@@ -161,7 +161,7 @@ func (s *Service) GetTitles(ctx context.Context, ids []int64) (map[int64]Title, 
 // Genres returns every genre some title has, each once, sorted.
 func (s *Service) Genres(ctx context.Context) ([]string, error) {
 	out := []string{}
-	err := queryRows(ctx, s.db, `SELECT DISTINCT genre FROM title_genres`, nil, func(rows *sql.Rows) error {
+	err := store.EachRow(ctx, s.db, `SELECT DISTINCT genre FROM title_genres`, nil, func(rows *sql.Rows) error {
 		var g string
 		if err := rows.Scan(&g); err != nil {
 			return err

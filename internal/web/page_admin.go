@@ -124,6 +124,9 @@ func (s *Server) renderLicenses(w http.ResponseWriter, r *http.Request, status i
 		if l.OriginalBranding {
 			terms = append(terms, "original branding")
 		}
+		if l.Status != rights.StatusActive {
+			terms = append(terms, string(l.Status))
+		}
 		name := titles[l.TitleID].OriginalTitle
 		p.Licenses = append(p.Licenses, adminLicense{ID: l.ID, Title: name, Type: string(l.Type), Parties: l.Licensor + " → " + l.Licensee,
 			Territories: terr, Window: l.Start.String() + " – " + end, Terms: strings.Join(terms, ", "), Forced: l.Forced})

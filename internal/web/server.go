@@ -187,6 +187,13 @@ func (s *Server) routes() []route {
 		admin("GET", "/api/v1/licenses/{id}", s.licensesGet),
 		admin("GET", "/api/v1/conflicts", s.conflictsList),
 
+		// Licenses change (issue 12): amend, terminate, withdraw, history.
+		admin("PATCH", "/api/v1/licenses/{id}", s.licensesAmend),
+		admin("POST", "/api/v1/licenses/{id}/check", s.licensesCheckAmend),
+		admin("POST", "/api/v1/licenses/{id}/terminate", s.licensesTerminate),
+		admin("DELETE", "/api/v1/licenses/{id}", s.licensesWithdraw),
+		admin("GET", "/api/v1/licenses/{id}/history", s.licensesHistory),
+
 		admin("POST", "/api/v1/avails", s.availsImport),
 		admin("GET", "/api/v1/avails", s.availsExport),
 
@@ -234,6 +241,8 @@ func (s *Server) routes() []route {
 		page("GET", "/admin", s.adminPage(s.adminHome)),
 		page("GET", "/admin/licenses", s.adminPage(s.adminLicenses)),
 		page("POST", "/admin/licenses", s.adminPage(s.adminLicenseAdd)),
+		page("GET", "/admin/licenses/{id}", s.adminPage(s.adminLicense)),
+		page("POST", "/admin/licenses/{id}", s.adminPage(s.adminLicenseChange)),
 		page("GET", "/admin/ingest", s.adminPage(s.adminIngestForm)),
 		upload(page("POST", "/admin/ingest", s.adminPage(s.adminIngest))),
 		page("GET", "/admin/jobs", s.adminPage(s.adminJobs)),
