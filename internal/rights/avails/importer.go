@@ -30,6 +30,7 @@ type Titles interface {
 type Licenses interface {
 	AddAll(ctx context.Context, ls []rights.License, force bool) ([]rights.License, error)
 	Get(ctx context.Context, id int64) (rights.License, error)
+	Lifecycle
 }
 
 // Importer imports avails sheets: it finds or creates their titles, creates
@@ -556,13 +557,21 @@ func (im *Importer) plan(ctx context.Context, rows []Row, titleOf []int64, store
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	live := ids[:0]
 	for _, id := range ids {
 		l, err := im.licenses.Get(ctx, id)
 		if err != nil {
 			return nil, fmt.Errorf("avails: load license %d: %w", id, err)
 		}
+		if l.Status == rights.StatusWithdrawn {
+			// Withdrawn in Lineup itself: its rows go to new licenses, and
+			// it stays withdrawn.
+			continue
+		}
 		licenses[id] = l
+		live = append(live, id)
 	}
+	ids = live
 
 	claimed := map[int64]bool{}
 	for _, g := range Group(changed, func(r Row) int64 { return title[r.Key()] }) {
@@ -570,7 +579,7 @@ func (im *Importer) plan(ctx context.Context, rows []Row, titleOf []int64, store
 		for _, r := range g.Rows {
 			if st := stored[r.Key()]; st != nil && st.status == statusActive && st.licenseID != 0 {
 				id := st.licenseID
-				if !claimed[id] && len(remaining[id]) == 0 && licenses[id].TitleID == g.License.TitleID {
+				if l, ok := licenses[id]; ok && !claimed[id] && len(remaining[id]) == 0 && l.TitleID == g.License.TitleID {
 					target = id
 					break
 				}

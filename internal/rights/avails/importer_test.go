@@ -294,3 +294,101 @@ func exportAll(t *testing.T, e *env) string {
 	}
 	return buf.String()
 }
+
+func lastRevision(t *testing.T, e *env, id int64) rights.Revision {
+	t.Helper()
+	h, err := e.rights.History(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h[len(h)-1]
+}
+
+func TestImportUpdateAmendsAndFullDeleteWithdraws(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		first := e.importSheet(t, studioSheet(t), "northlight.csv", false)
+		svodID, riverID := first.Created[0].LicenseID, first.Created[1].LicenseID
+
+		// Update: the three SVOD rows end later.
+		longer := map[string]string{"EntryType": "Update", "End": "2021-06-01"}
+		update := sheet(t,
+			dance(longer),
+			dance(merge(longer, map[string]string{"Territory": "CA", "AvailID": "NL-2", "ContentID": "md:cid:eidr-s:7791-8534-2c23-9030-8610-5"})),
+			dance(merge(longer, map[string]string{"Territory": "GB", "AvailID": "NL-3", "ContentID": "", "AltID": "ND-1"})),
+		)
+		rep := e.importSheet(t, update, "northlight-update.csv", false)
+		if len(rep.Amended) != 1 || rep.Amended[0].LicenseID != svodID || len(rep.Created) != 0 {
+			t.Fatalf("changed terms on every row of a license must amend that license: %s %+v", rep.Summary(), rep.Amended)
+		}
+		l, _ := e.rights.Get(ctx, svodID)
+		if l.End.Date != "2021-06-01" || !slices.Equal(l.Territories, []string{"US", "CA", "GB"}) {
+			t.Errorf("the amended license must have the new end: %+v", l)
+		}
+		rev := lastRevision(t, e, svodID)
+		if rev.Action != rights.ActionAmended || !strings.Contains(rev.Reason, "northlight-update.csv") || !strings.Contains(rev.Reason, "EntryType Update") ||
+			!strings.Contains(rev.Reason, "NL-1") || !strings.Contains(rev.Reason, "end 2021-01-01 → 2021-06-01") || rev.Actor != "test" {
+			t.Errorf("the amendment must be in the license's history with the sheet as the reason: %+v", rev)
+		}
+		if again := e.importSheet(t, update, "northlight-update.csv", false); again.Changed() {
+			t.Errorf("the same update again must change nothing: %s", again.Summary())
+		}
+
+		// One row of three changes: the license keeps the other two, and the
+		// changed avail becomes a license of its own.
+		gb := sheet(t, dance(merge(longer, map[string]string{"Territory": "GB", "AvailID": "NL-3", "ContentID": "", "AltID": "ND-1", "End": "2022-01-01"})))
+		rep = e.importSheet(t, gb, "northlight-gb.csv", false)
+		if len(rep.Amended) != 1 || rep.Amended[0].LicenseID != svodID || len(rep.Created) != 1 || !slices.Equal(rep.Created[0].Territories, []string{"GB"}) {
+			t.Fatalf("a changed row of a license with others must leave it (amended) for a new license: %s\n%+v\n%+v", rep.Summary(), rep.Amended, rep.Created)
+		}
+		if l, _ := e.rights.Get(ctx, svodID); !slices.Equal(l.Territories, []string{"US", "CA"}) {
+			t.Errorf("the license must keep its other territories: %+v", l.Territories)
+		}
+
+		// Full Delete of the River's only row withdraws its license.
+		del := sheet(t, dance(map[string]string{"EntryType": "Full Delete", "Territory": "ZZ", "TerritoryExclusion": "US, CA, GB", "AvailID": "NL-7",
+			"LicenseType": "AVOD", "Exclusive": "No", "ContentID": eidrRiver, "AltID": "RV-9", "TitleInternalAlias": "RIVER", "TitleDisplayUnlimited": "The River", "ReleaseYear": "2020"}),
+			dance(map[string]string{"EntryType": "Full Delete", "AvailID": "NL-99", "Territory": "FR"}))
+		rep = e.importSheet(t, del, "northlight-delete.csv", false)
+		if len(rep.Withdrawn) != 1 || rep.Withdrawn[0].LicenseID != riverID {
+			t.Fatalf("Full Delete must withdraw the license it names: %s %+v", rep.Summary(), rep.Withdrawn)
+		}
+		river, _ := e.rights.Get(ctx, riverID)
+		if river.Status != rights.StatusWithdrawn {
+			t.Errorf("the license must be kept, marked withdrawn: %+v", river)
+		}
+		if rev := lastRevision(t, e, riverID); rev.Action != rights.ActionWithdrawn || !strings.Contains(rev.Reason, "northlight-delete.csv") || !strings.Contains(rev.Reason, "Full Delete") {
+			t.Errorf("the withdrawal must be in the history with the sheet as the reason: %+v", rev)
+		}
+		if a, _ := e.rights.Availability(ctx, river.TitleID, "FR", time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC)); a.Available {
+			t.Errorf("a withdrawn license must not make the title available")
+		}
+		if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0].Reason, "nothing to withdraw") {
+			t.Errorf("a Full Delete of an avail never imported must say there is nothing to withdraw: %+v", rep.Notes)
+		}
+		if again := e.importSheet(t, del, "northlight-delete.csv", false); again.Changed() {
+			t.Errorf("the same withdrawal again must change nothing: %s", again.Summary())
+		}
+
+		// Full Delete of one territory of a license amends it.
+		rep = e.importSheet(t, sheet(t, dance(merge(longer, map[string]string{"EntryType": "Full Delete", "Territory": "CA", "AvailID": "NL-2"}))), "northlight-ca.csv", false)
+		if len(rep.Amended) != 1 || len(rep.Withdrawn) != 0 {
+			t.Fatalf("withdrawing one avail of several must amend the license: %s", rep.Summary())
+		}
+		if l, _ := e.rights.Get(ctx, svodID); !slices.Equal(l.Territories, []string{"US"}) {
+			t.Errorf("the withdrawn avail's territory must leave the license: %+v", l.Territories)
+		}
+	})
+}
+
+func merge(a, b map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
