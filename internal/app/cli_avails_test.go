@@ -35,6 +35,13 @@ func TestCLIAvailsImportReportsAndExportsBack(t *testing.T) {
 			t.Errorf("the import report must say %q:\n%s", want, out)
 		}
 	}
+	if list := c.must("titles", "list"); !strings.Contains(list, "First Dance, The (metadata pending)") {
+		t.Errorf("titles list must mark a title created from avails as metadata pending:\n%s", list)
+	}
+	c.must("titles", "complete", "1")
+	if list := c.must("titles", "list"); strings.Contains(list, "metadata pending") {
+		t.Errorf("titles complete must clear metadata pending:\n%s", list)
+	}
 	out = c.must("avails", "import", sheet)
 	if !strings.Contains(out, "0 license(s) created, 0 amended, 0 withdrawn, 4 row(s) unchanged") {
 		t.Errorf("importing the same sheet again must change nothing:\n%s", out)

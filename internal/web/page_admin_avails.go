@@ -61,3 +61,20 @@ func (s *Server) adminAvailsUpload(w http.ResponseWriter, r *http.Request) error
 	}
 	return show(http.StatusOK, adminPage{Avails: rep})
 }
+
+// adminTitleComplete marks a title created from avails as complete: it no
+// longer shows as metadata pending.
+func (s *Server) adminTitleComplete(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Catalog.CompleteMetadata(r.Context(), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -63,6 +64,15 @@ func TestAdminAvailsUploadShowsTheReport(t *testing.T) {
 	_, titles := admin.do("GET", "/admin", nil)
 	if !strings.Contains(titles, "First Dance, The") || !strings.Contains(titles, "Metadata pending") {
 		t.Errorf("the admin titles list must mark the title created from avails as metadata pending:\n%s", titles)
+	}
+
+	id := titles[strings.Index(titles, "/admin/titles/")+len("/admin/titles/"):]
+	id = id[:strings.Index(id, "/")]
+	if status, _ := admin.do("POST", "/admin/titles/"+id+"/complete", url.Values{"csrf": {csrf}}); status != http.StatusOK {
+		t.Fatalf("marking the title complete: %d", status)
+	}
+	if _, titles = admin.do("GET", "/admin", nil); strings.Contains(titles, "Metadata pending") {
+		t.Errorf("a title marked complete is no longer metadata pending")
 	}
 
 	_, page = admin.upload("/admin/avails", csrf, "northlight.csv", studioCSV, nil)

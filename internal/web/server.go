@@ -249,5 +249,6 @@ func (s *Server) routes() []route {
 
 		page("GET", "/admin/avails", s.adminPage(s.adminAvailsForm)),
 		page("POST", "/admin/avails", s.adminPage(s.adminAvailsUpload)),
+		page("POST", "/admin/titles/{id}/complete", s.adminPage(s.adminTitleComplete)),
 	}
 }
