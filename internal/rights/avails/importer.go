@@ -159,6 +159,15 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, filename string, o 
 	if err != nil {
 		return nil, err
 	}
+	if !o.DryRun {
+		// One import at a time, from reading what is stored to recording
+		// the rows: two uploads of one sheet must not both create it.
+		unlock, err := im.lock(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+	}
 	rep := &Report{File: filepath.Base(filename), DryRun: o.DryRun, Rows: len(sh.Rows) + len(sh.SetAside),
 		Created: []LicenseChange{}, Amended: []LicenseChange{}, Withdrawn: []LicenseChange{},
 		ToBeAnnounced: []RowNote{}, Notes: []RowNote{}, SetAside: sh.SetAside, TitlesCreated: []TitleCreated{}}

@@ -392,3 +392,33 @@ func merge(a, b map[string]string) map[string]string {
 	}
 	return out
 }
+
+func TestConcurrentImportsOfOneSheetCreateItOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		data := studioSheet(t)
+		const n = 4
+		reps := make(chan *avails.Report, n)
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				// Each upload is its own importer, as each request is.
+				im := avails.NewImporter(db, e.catalog, e.rights, nil)
+				rep, err := im.Import(context.Background(), bytes.NewReader(data), "northlight.csv", avails.ImportOptions{Options: avails.Options{Licensee: "Lineup"}, Actor: "test"})
+				reps <- rep
+				errs <- err
+			}()
+		}
+		created := 0
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatalf("a concurrent import failed: %v", err)
+			}
+			created += len((<-reps).Created)
+		}
+		if created != 2 || e.count(t, "licenses") != 2 || e.count(t, "titles") != 2 {
+			t.Errorf("uploads of one sheet at once must create its licenses and titles once: %d created, %d licenses, %d titles",
+				created, e.count(t, "licenses"), e.count(t, "titles"))
+		}
+	})
+}
