@@ -199,4 +199,6 @@ func run(ctx context.Context, name, dsn string, nTitles, nLicenses, n int) {
 	fmt.Printf("(%d of %d inserts were refused for conflicts; refusals are timed too)\n", refused, max(n/10, 20))
 	line("license amend + conflict check", amend, 10*time.Millisecond, plain)
 	fmt.Printf("(%d of %d amendments were refused for conflicts; refusals are timed too)\n", amendRefused, max(n/10, 20))
+
+	availsBench(ctx, db, svc)
 }

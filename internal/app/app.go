@@ -38,7 +38,7 @@ func commands() []command {
 		{"config", "[--json]", "print the effective configuration, secrets masked", runConfig},
 		{"titles", "add|list|show", "manage the catalogue", runTitles},
 		{"licenses", "add|list|check|conflicts|amend|terminate|withdraw|history", "manage licenses and their changes", runLicenses},
-		{"avails", "import FILE|export", "EMA Avails sheets in and out", runAvails},
+		{"avails", "import [--dry-run] FILE|export", "EMA Avails sheets in and out", runAvails},
 		{"availability", "--title ID --territory CC [--at T]", "can the service stream a title there and then?", runAvailability},
 		{"lineup", "--territory CC [--at T]", "the lineup rows of a territory", runLineup},
 		{"boxoffice", "import FILE|rates FILE|show --title ID", "box-office grosses in and out", runBoxoffice},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/rights/avails"
 )
 
 type adminTitle struct {
@@ -50,6 +51,10 @@ type adminPage struct {
 	Refused            []string
 	// Next is the cursor of the next page of licenses, if one follows.
 	Next string
+	// Avails is the report of the avails sheet just uploaded.
+	Avails *avails.Report
+	// AvailsProblems lists what is wrong with a refused avails sheet.
+	AvailsProblems []string
 }
 
 func (s *Server) adminTitles(r *http.Request) ([]adminTitle, map[int64]catalog.Title, error) {

@@ -284,5 +284,9 @@ func (s *Server) routes() []route {
 		page("GET", "/admin/ingest", s.adminPage(s.adminIngestForm)),
 		upload(page("POST", "/admin/ingest", s.adminPage(s.adminIngest))),
 		page("GET", "/admin/jobs", s.adminPage(s.adminJobs)),
+
+		page("GET", "/admin/avails", s.adminPage(s.adminAvailsForm)),
+		page("POST", "/admin/avails", s.adminPage(s.adminAvailsUpload)),
+		page("POST", "/admin/titles/{id}/complete", s.adminPage(s.adminTitleComplete)),
 	}
 }
