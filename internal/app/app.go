@@ -32,7 +32,7 @@ func commands() []command {
 	return []command{
 		{"serve", "[--role all|web|worker]", "run the web server and/or the encode workers", runServe},
 		{"demo", "", "load the demo catalogue and serve it", runDemo},
-		{"migrate", "", "apply pending database migrations", runMigrate},
+		{"migrate", "[status]", "apply pending database migrations, or list each one's state", runMigrate},
 		{"ingest", "FILE --title ID [--audio LANG=FILE] [--subtitle LANG=FILE]", "ingest a film and encode it", runIngest},
 		{"user", "add --email E --password P [--admin]", "add an account", runUser},
 		{"config", "[--json]", "print the effective configuration, secrets masked", runConfig},
@@ -171,6 +171,9 @@ func (e *env) open(ctx context.Context) (*services, error) {
 }
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "status" {
+		return runMigrateStatus(ctx, e, args[1:])
+	}
 	_, parse := e.flags("migrate")
 	if err := parse(args); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/charts"
+	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/web"
 )
@@ -51,6 +52,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		e.log.Info("workers started", "role", *role)
+		go rt.media.RunCollector(ctx, time.Hour, media.DefaultCollectGrace)
 	}
 	if *role == "worker" {
 		<-ctx.Done()

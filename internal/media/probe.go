@@ -65,7 +65,7 @@ func Probe(ctx context.Context, ffprobePath, file string) (ffmpeg.Probe, error) 
 	cmd := exec.CommandContext(ctx, ffprobePath, ffmpeg.ProbeArgs(file)...)
 	cmd.Stdout = &limitWriter{w: &stdout, n: maxProbeOutput}
 	cmd.Stderr = &limitWriter{w: &stderr, n: 64 << 10}
-	runErr := cmd.Run()
+	runErr := runChild(cmd, cmd.Wait)
 	if ctx.Err() != nil {
 		return ffmpeg.Probe{}, fmt.Errorf("media: probe: %w", ctx.Err())
 	}

@@ -77,7 +77,15 @@ type Config struct {
 	MaxAttempts int
 	// Logger receives the worker's logs; nil discards them.
 	Logger *slog.Logger
+	// StoreRetryWindow is how long an encode that finds the media store
+	// down keeps being retried, with a pause growing up to 5 minutes,
+	// before the failure counts as one of its attempts; 0 means
+	// DefaultStoreRetryWindow.
+	StoreRetryWindow time.Duration
 }
+
+// DefaultStoreRetryWindow is Config.StoreRetryWindow's default.
+const DefaultStoreRetryWindow = 45 * time.Minute
 
 func (c Config) withDefaults() Config {
 	if c.FFmpegPath == "" {
@@ -98,6 +106,9 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.StoreRetryWindow <= 0 {
+		c.StoreRetryWindow = DefaultStoreRetryWindow
+	}
 	return c
 }
 
@@ -116,6 +127,9 @@ func New(db *store.DB, blobs blob.Store, q *jobs.Queue, cfg Config) (*Service, e
 	s := &Service{db: db, blobs: blobs, q: q, cfg: cfg.withDefaults()}
 	if err := jobs.AddWorker(q, &encodeWorker{s: s}); err != nil {
 		return nil, fmt.Errorf("media: %w", err)
+	}
+	if q.Working() {
+		s.removeDeadTemp()
 	}
 	return s, nil
 }

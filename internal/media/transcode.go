@@ -502,15 +502,20 @@ func runFFmpeg(ctx context.Context, ffmpegPath string, args []string, total time
 	if err != nil {
 		return fmt.Errorf("media: ffmpeg: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
+	var perr error
+	startErr := true
+	err = runChild(cmd, func() error {
+		startErr = false
+		if report == nil {
+			report = func(ffmpeg.Progress) {}
+		}
+		perr = ffmpeg.ParseProgress(stdout, total, report)
+		io.Copy(io.Discard, stdout)
+		return cmd.Wait()
+	})
+	if startErr {
 		return fmt.Errorf("media: start ffmpeg: %w", err)
 	}
-	if report == nil {
-		report = func(ffmpeg.Progress) {}
-	}
-	perr := ffmpeg.ParseProgress(stdout, total, report)
-	io.Copy(io.Discard, stdout)
-	err = cmd.Wait()
 	if ctx.Err() != nil {
 		return &EncodeError{Err: ctx.Err(), Stderr: stderr.String()}
 	}

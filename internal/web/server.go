@@ -288,5 +288,8 @@ func (s *Server) routes() []route {
 		page("GET", "/admin/avails", s.adminPage(s.adminAvailsForm)),
 		page("POST", "/admin/avails", s.adminPage(s.adminAvailsUpload)),
 		page("POST", "/admin/titles/{id}/complete", s.adminPage(s.adminTitleComplete)),
+		// Operating Lineup (issue 11).
+		admin("POST", "/api/v1/assets/{id}/retry", s.assetsRetry),
+		page("POST", "/admin/assets/{id}/retry", s.adminPage(s.adminAssetRetry)),
 	}
 }
