@@ -106,3 +106,41 @@ func TestPagesSpeakTheProfilesLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestNewAccountLandsOnProfileCreation: signing up leads to the form that
+// makes the first profile, not to an empty picker, and that profile is then
+// the one watching, in its own language.
+func TestNewAccountLandsOnProfileCreation(t *testing.T) {
+	vs := newViewerServer(t)
+	b := newBrowserClient(t, vs.url)
+	b.header["Accept-Language"] = "zh-CN,zh;q=0.9"
+	status, page := b.do("POST", "/signup", url.Values{"email": {"new@b.test"}, "password": {"correct horse battery"}})
+	_, h1 := errorPageOf(t, "signed up", page)
+	if status != 200 || !strings.Contains(h1, "创建你的档案") || !strings.Contains(page, `id="add-profile"`) {
+		t.Fatalf("a new account must land on the form that creates its first profile, in the browser's language: %d, h1 %q", status, h1)
+	}
+	if !strings.Contains(page, `<option value="zh" lang="zh" selected>`) {
+		t.Errorf("the first profile's language must default to the language the page is shown in")
+	}
+	status, page = b.do("POST", "/profiles", url.Values{"csrf": {b.csrf(page)}, "name": {"小明"}, "language": {"zh-Hant"}, "max_age": {"18"}})
+	if status != 200 || !strings.Contains(page, `id="row-new"`) || !strings.Contains(page, `lang="zh-Hant"`) {
+		t.Errorf("creating the first profile must lead home, watching as it, in its language: %d", status)
+	}
+}
+
+func TestTopTenShowsWholeViews(t *testing.T) {
+	c, err := locale.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := c.For(locale.English)
+	tests := []struct {
+		views float64
+		want  string
+	}{{1.1, "1 view"}, {0.4, "1 view"}, {2.5, "3 views"}, {1234.2, "1,234 views"}}
+	for _, tc := range tests {
+		if got := en.T("%d views", wholeViews(tc.views)); got != tc.want {
+			t.Errorf("%.1f views must show as %q, not to a decimal: %q", tc.views, tc.want, got)
+		}
+	}
+}
