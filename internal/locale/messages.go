@@ -20,6 +20,9 @@ var messages = []struct{ en, hans, hant string }{
 	{"Showing the lineup for %s", "当前显示%s的片单", "目前顯示%s的片單"},
 	{"Sign in", "登录", "登入"},
 	{"Sign out", "退出登录", "登出"},
+	{"Menu", "菜单", "選單"},
+	{"Scroll back", "向左滚动", "向左捲動"},
+	{"Scroll forward", "向右滚动", "向右捲動"},
 	{"%s · a streaming service whose catalogue follows the rights", "%s · 片库随版权而定的流媒体服务", "%s · 片庫隨版權而定的串流服務"},
 
 	// Rows and cards.

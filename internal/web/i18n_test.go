@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lineup/lineup/internal/accounts"
+	"github.com/lineup/lineup/internal/editorial"
 	"github.com/lineup/lineup/internal/locale"
 )
 
@@ -142,5 +144,23 @@ func TestTopTenShowsWholeViews(t *testing.T) {
 		if got := en.T("%d views", wholeViews(tc.views)); got != tc.want {
 			t.Errorf("%.1f views must show as %q, not to a decimal: %q", tc.views, tc.want, got)
 		}
+	}
+}
+
+func TestFaviconAndOneHeading(t *testing.T) {
+	vs := newViewerServer(t)
+	c := &http.Client{}
+	resp, err := c.Get(vs.url + "/favicon.ico")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("/favicon.ico must lead to the page icon, not a 404: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	story := string(vs.srv.storyHTML(editorial.Story{Kind: "interview", Headline: "René Liu on her first film",
+		Blocks: []editorial.Block{{Kind: editorial.BlockHeading, Text: "The train"}}}))
+	if strings.Contains(story, "<h1") || !strings.Contains(story, "<h2>René Liu on her first film</h2>") || !strings.Contains(story, "<h3>The train</h3>") {
+		t.Errorf("an interview under a title's page must not bring a second <h1>: %s", story)
 	}
 }

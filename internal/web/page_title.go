@@ -166,7 +166,9 @@ func (s *Server) boxofficeSection(ctx context.Context, loc *locale.Locale, id in
 			line = loc.T("%[1]s: opened %[2]s with %[3]s; an estimated %[4]s after %[5]d days.", country, day, opening, sum, run.DaysInRelease)
 		}
 		fmt.Fprintf(&b, `<p>%s</p>`, template.HTMLEscapeString(line))
+		b.WriteString(`<div class="plot">`)
 		b.Write(charts.CumulativeSVG(run, ms, charts.ChartOptions{Name: label}))
+		b.WriteString(`</div>`)
 	}
 	fmt.Fprintf(&b, `<p class="muted">%s</p></section>`, template.HTMLEscapeString(loc.T("Dashed stretches are estimates between reported figures.")))
 	return template.HTML(b.String()), nil
@@ -200,7 +202,9 @@ func (s *Server) imageURL(key string) string { return "/images/" + key }
 // people who speak in it.
 func (s *Server) storyHTML(st editorial.Story) template.HTML {
 	return editorial.HTML(st, editorial.RenderOptions{
-		ImageURL:  s.imageURL,
-		PersonURL: func(id int64) string { return "/people/" + strconv.FormatInt(id, 10) },
+		ImageURL: s.imageURL,
+		// The page's one <h1> is the title's or the person's name.
+		HeadingLevel: 2,
+		PersonURL:    func(id int64) string { return "/people/" + strconv.FormatInt(id, 10) },
 	})
 }

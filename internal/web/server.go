@@ -219,6 +219,7 @@ func (s *Server) routes() []route {
 		api("GET", "/stream/{token}/{asset}/{path...}", s.stream),
 
 		page("GET", "/static/{hash}/{name...}", s.staticFile),
+		page("GET", "/favicon.ico", s.favicon),
 		page("GET", "/images/{key...}", s.image),
 		page("GET", "/signin", s.signinForm),
 		page("POST", "/signin", s.signin),
