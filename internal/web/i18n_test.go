@@ -164,3 +164,32 @@ func TestFaviconAndOneHeading(t *testing.T) {
 		t.Errorf("an interview under a title's page must not bring a second <h1>: %s", story)
 	}
 }
+
+func TestCaptionAppearanceIsPerProfile(t *testing.T) {
+	vs := newViewerServer(t)
+	ctx := context.Background()
+	u, err := vs.accounts.AddUser(ctx, accounts.NewUser{Email: "cap@b.test", Password: "correct horse battery", HomeTerritory: "US"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := vs.accounts.AddProfile(ctx, u.ID, accounts.ProfileInput{Name: "Grandma", Language: "en", MaxAge: 18})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowserClient(t, vs.url)
+	_, page := b.do("POST", "/signin", url.Values{"email": {"cap@b.test"}, "password": {"correct horse battery"}})
+	token := b.csrf(page)
+	b.do("POST", "/profiles/"+itoa(p.ID)+"/select", url.Values{"csrf": {token}})
+	if _, page := b.do("GET", "/watch/1", nil); !strings.Contains(page, `class="cue-medium cue-box"`) {
+		t.Errorf("a profile's captions start medium on a dark box")
+	}
+	if status, _ := b.do("POST", "/profiles/"+itoa(p.ID)+"/captions", url.Values{"csrf": {token}, "caption_size": {"huge"}, "caption_background": {"none"}}); status != 400 {
+		t.Errorf("an unknown caption size must be refused: %d", status)
+	}
+	if status, _ := b.do("POST", "/profiles/"+itoa(p.ID)+"/captions", url.Values{"csrf": {token}, "caption_size": {"large"}, "caption_background": {"none"}}); status != 200 {
+		t.Errorf("saving the caption style: %d", status)
+	}
+	if _, page := b.do("GET", "/watch/1", nil); !strings.Contains(page, `class="cue-large cue-none"`) {
+		t.Errorf("the player must draw the profile's captions as it chose, through the ::cue classes")
+	}
+}

@@ -166,7 +166,9 @@ func (s *Server) boxofficeSection(ctx context.Context, loc *locale.Locale, id in
 			line = loc.T("%[1]s: opened %[2]s with %[3]s; an estimated %[4]s after %[5]d days.", country, day, opening, sum, run.DaysInRelease)
 		}
 		fmt.Fprintf(&b, `<p>%s</p>`, template.HTMLEscapeString(line))
-		b.WriteString(`<div class="plot">`)
+		// tabindex: on a phone the chart scrolls in its box, and keyboard
+		// users must be able to scroll it too.
+		fmt.Fprintf(&b, `<div class="plot" tabindex="0" role="region" aria-label="%s">`, template.HTMLEscapeString(loc.T("Box office in %s", loc.Country(run.Territory))))
 		b.Write(charts.CumulativeSVG(run, ms, charts.ChartOptions{Name: label}))
 		b.WriteString(`</div>`)
 	}

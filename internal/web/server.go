@@ -229,6 +229,7 @@ func (s *Server) routes() []route {
 		page("GET", "/profiles", s.signedIn(s.profilesPicker)),
 		page("POST", "/profiles", s.signedIn(s.profilesCreate)),
 		page("POST", "/profiles/{id}/select", s.signedIn(s.profilesSelect)),
+		page("POST", "/profiles/{id}/captions", s.signedIn(s.profilesCaptions)),
 		page("GET", "/{$}", s.withProfile(s.home)),
 		page("GET", "/titles/{id}", s.withProfile(s.titlePage)),
 		page("GET", "/people/{id}", s.withProfile(s.person)),
