@@ -50,6 +50,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if _, err := rt.boxoffice.Add(ctx, charts.DemoGrosses(sum.Titles), charts.DemoOrigin); err != nil {
 			return fmt.Errorf("demo: box office: %w", err)
 		}
+		if err := rt.boxoffice.AddRates(ctx, charts.DemoRates()); err != nil {
+			return fmt.Errorf("demo: exchange rates: %w", err)
+		}
 		for _, st := range editorial.DemoStills() {
 			png, err := editorial.DemoStillPNG(st.Key)
 			if err != nil {
