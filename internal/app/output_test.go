@@ -2,8 +2,15 @@ package app
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/lineup/lineup/internal/charts"
 
 	"github.com/mattn/go-runewidth"
 )
@@ -51,4 +58,53 @@ func TestProgressWithoutATerminal(t *testing.T) {
 	if len(lines) < 5 || len(lines) > 14 || !strings.HasPrefix(lines[len(lines)-1], "ready") {
 		t.Errorf("one line per state and tenth of the way, ending ready: %d lines\n%s", len(lines), out)
 	}
+}
+
+// TestBoxofficeShowFollowsTheFacts: the demo's run of Us and Them, as the
+// CLI prints it, starts at day 1, rounds and labels its estimates, and
+// shows the reported "close to US$200M in its first 10 days" in dollars.
+func TestBoxofficeShowFollowsTheFacts(t *testing.T) {
+	ctx := context.Background()
+	c := newCLI(t, filepath.Join(t.TempDir(), "bo.db"))
+	var title struct{ ID int64 }
+	json.Unmarshal([]byte(c.must("titles", "add", "--title", "后来的我们", "--language", "zh", "--year", "2018", "--json")), &title)
+	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return c.env[k] }}
+	if _, parse := e.flags("boxoffice show"); parse(nil) != nil {
+		t.Fatal("flags")
+	}
+	svc, err := e.open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.boxoffice.Add(ctx, charts.DemoGrosses(map[string]int64{"us-and-them": title.ID}), charts.DemoOrigin); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.boxoffice.AddRates(ctx, charts.DemoRates()); err != nil {
+		t.Fatal(err)
+	}
+	svc.db.Close()
+	out := c.must("boxoffice", "show", "--title", itoa(title.ID))
+	lines := strings.Split(out, "\n")
+	if len(lines) < 3 || !strings.HasPrefix(lines[2], "1 ") || strings.Contains(out, "\n0 ") {
+		t.Errorf("the run must start at day 1, never print a day 0:\n%s", strings.Join(lines[:min(4, len(lines))], "\n"))
+	}
+	if !strings.Contains(out, "about CNY") || regexpCents.MatchString(strings.Join(estimateLines(lines), "\n")) {
+		t.Errorf("estimates must be labelled and rounded, never to the cent:\n%s", out)
+	}
+	if !strings.Contains(out, "about USD 193M after 10 days") {
+		t.Errorf("the CLI must show the run in dollars: close to US$200M (USD 193M) after 10 days:\n%s", out)
+	}
+}
+
+var regexpCents = regexp.MustCompile(`\d\.\d\d\b`)
+
+// estimateLines are the table's lines marked estimate.
+func estimateLines(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if strings.HasSuffix(l, "estimate") {
+			out = append(out, l)
+		}
+	}
+	return out
 }
