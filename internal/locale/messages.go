@@ -62,6 +62,8 @@ var messages = []struct{ en, hans, hant string }{
 	{"as %s", "饰 %s", "飾 %s"},
 	{"Box office", "票房", "票房"},
 	{"Box office in %s", "%s票房", "%s票房"},
+	{"Box office in %s, in US dollars", "%s票房（美元）", "%s票房（美元）"},
+	{"At the stored exchange rates, about %[1]s after 10 days and about %[2]s in all (estimates).", "按已存汇率折算，上映10天约%[1]s，累计约%[2]s（估算）。", "按已存匯率換算，上映10天約%[1]s，累計約%[2]s（估算）。"},
 	{"%[1]s: opened %[2]s with %[3]s; %[4]s after %[5]d days.", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累计%[4]s。", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累計%[4]s。"},
 	{"%[1]s: opened %[2]s with %[3]s; an estimated %[4]s after %[5]d days.", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累计约%[4]s（估算）。", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累計約%[4]s（估算）。"},
 	{"Dashed stretches are estimates between reported figures.", "虚线部分是两个公布数字之间的估算。", "虛線部分是兩個公布數字之間的估算。"},

@@ -7,9 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/rights"
@@ -50,5 +53,42 @@ func TestRecordsInUSDWithoutRatesSaysWhatToDo(t *testing.T) {
 	}
 	if !strings.Contains(p.Detail, "CNY") || !strings.Contains(p.Detail, "boxoffice rates") {
 		t.Errorf("the 422 must name the missing rate and how to add rates: %q", p.Detail)
+	}
+}
+
+// TestTitlePageShowsTheRunInDollars: with the demo's facts and reference
+// rate, the title page says (and draws) close to US$200M after 10 days, as
+// an estimate, rounded, in the viewer's language.
+func TestTitlePageShowsTheRunInDollars(t *testing.T) {
+	vs := newViewerServer(t)
+	ctx := context.Background()
+	bo := charts.NewBoxOffice(vs.srv.DB, charts.Config{})
+	vs.srv.BoxOffice = bo
+	if _, err := bo.Add(ctx, charts.DemoGrosses(map[string]int64{"us-and-them": vs.unready}), charts.DemoOrigin); err != nil {
+		t.Fatal(err)
+	}
+	if err := bo.AddRates(ctx, charts.DemoRates()); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct{ lang, want, opened string }{
+		{"en", "about US$193 million after 10 days", "opened 28 April 2018 with CN¥280 million"},
+		{"zh", "上映10天约US$1.93亿", "2018年4月28日首映，首日¥2.8亿"},
+	} {
+		email := "bo" + itoa(int64(i)) + "@b.test"
+		u, _ := vs.accounts.AddUser(ctx, accounts.NewUser{Email: email, Password: "correct horse battery", HomeTerritory: "US"})
+		p, _ := vs.accounts.AddProfile(ctx, u.ID, accounts.ProfileInput{Name: "A", Language: tc.lang, MaxAge: 18})
+		b := newBrowserClient(t, vs.url)
+		_, page := b.do("POST", "/signin", url.Values{"email": {email}, "password": {"correct horse battery"}})
+		b.do("POST", "/profiles/"+itoa(p.ID)+"/select", url.Values{"csrf": {b.csrf(page)}})
+		_, page = b.do("GET", "/titles/"+itoa(vs.unready), nil)
+		if !strings.Contains(page, tc.want) || !strings.Contains(page, tc.opened) {
+			t.Errorf("a %s reader must read %q and %q on the title page", tc.lang, tc.want, tc.opened)
+		}
+		if !strings.Contains(page, "USD 193M · day 10 (estimate)") {
+			t.Errorf("the chart in dollars must mark the ten-day figure as an estimate")
+		}
+		if regexp.MustCompile(`\d,\d{3}\.\d\d`).MatchString(page) {
+			t.Errorf("no figure on the page is given to the cent")
+		}
 	}
 }

@@ -171,6 +171,22 @@ func (s *Server) boxofficeSection(ctx context.Context, loc *locale.Locale, id in
 		fmt.Fprintf(&b, `<div class="plot" tabindex="0" role="region" aria-label="%s">`, template.HTMLEscapeString(loc.T("Box office in %s", loc.Country(run.Territory))))
 		b.Write(charts.CumulativeSVG(run, ms, charts.ChartOptions{Name: label}))
 		b.WriteString(`</div>`)
+		// The same run in US dollars, when the stored rates cover it: the
+		// reports of a Chinese run are often in dollars ("close to US$200M
+		// in its first 10 days"), so the page shows that figure too.
+		if run.Currency != charts.USD {
+			if usd, err := s.BoxOffice.RunInUSD(ctx, id, run.Territory); err == nil && len(usd.Days) >= 10 {
+				ten := usd.Days[9]
+				fmt.Fprintf(&b, `<p>%s</p>`, template.HTMLEscapeString(loc.T("At the stored exchange rates, about %[1]s after 10 days and about %[2]s in all (estimates).",
+					loc.Money(float64(ten.Cumulative)/100, charts.USD), loc.Money(float64(usd.Total)/100, charts.USD))))
+				marks := []int64{10_000_000_000, ten.Cumulative / 100_000_000 * 100_000_000} // US$100M, and the ten-day figure to the million
+				fmt.Fprintf(&b, `<div class="plot" tabindex="0" role="region" aria-label="%s">`, template.HTMLEscapeString(loc.T("Box office in %s, in US dollars", loc.Country(run.Territory))))
+				b.Write(charts.CumulativeSVG(usd, usd.Milestones(marks...), charts.ChartOptions{Name: label, IDPrefix: fmt.Sprintf("boxoffice-%d-%s-usd", id, run.Territory)}))
+				b.WriteString(`</div>`)
+			} else if err != nil && !errors.Is(err, charts.ErrNoRate) {
+				return "", err
+			}
+		}
 	}
 	fmt.Fprintf(&b, `<p class="muted">%s</p></section>`, template.HTMLEscapeString(loc.T("Dashed stretches are estimates between reported figures.")))
 	return template.HTML(b.String()), nil
