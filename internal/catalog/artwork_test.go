@@ -107,7 +107,9 @@ func TestPrepareArtwork(t *testing.T) {
 		{"an unknown kind is refused", "banner", encoded(t, pngOf, 400, 600)},
 	}
 	for _, tc := range bad {
-		var inv interface{ InvalidField() (string, string, string) }
+		var inv interface {
+			InvalidField() (string, string, string)
+		}
 		if _, _, err := catalog.PrepareArtwork(7, tc.kind, bytes.NewReader(tc.data)); !errors.As(err, &inv) {
 			t.Errorf("%s, saying what was wrong: %v", tc.rule, err)
 		}
