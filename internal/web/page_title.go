@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/editorial"
 	"github.com/lineup/lineup/internal/locale"
@@ -33,6 +34,7 @@ type titlePage struct {
 	Synopsis, SourceWork                  string
 	Hue                                   int64
 	Still, StillCaption                   string
+	Backdrop                              picture
 	Original                              bool
 	Available                             bool
 	AvailabilityLine                      string
@@ -123,6 +125,11 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 				p.Still, p.StillCaption = s.imageURL(img.Key), img.Caption
 			}
 		}
+	}
+	if art, err := s.Catalog.ArtworkFor(ctx, []int64{id}); err != nil {
+		return err
+	} else if a, ok := art[id][catalog.Backdrop]; ok {
+		p.Backdrop = s.pictureOf(a, 1280)
 	}
 	if sec, err := s.boxofficeSection(ctx, loc, id, name, t.OriginalTitle); err != nil {
 		return err

@@ -244,5 +244,6 @@ func (s *Server) routes() []route {
 		page("GET", "/admin/ingest", s.adminPage(s.adminIngestForm)),
 		upload(page("POST", "/admin/ingest", s.adminPage(s.adminIngest))),
 		page("GET", "/admin/jobs", s.adminPage(s.adminJobs)),
+		upload(page("POST", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkUpload))),
 	}
 }
