@@ -118,14 +118,32 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// progressBar draws one line that rewrites itself: state, a bar, percent
-// and speed.
+// progressBar shows an encode's progress. On a terminal it draws one line
+// that rewrites itself (state, a bar, percent and speed); anywhere else (a
+// log file, a pipe, systemd's journal) carriage returns would pile up, so it
+// writes a plain line when the state changes and at every tenth of the way.
 type progressBar struct {
-	w     io.Writer
-	start time.Time
+	w        io.Writer
+	start    time.Time
+	terminal bool
+	// lastState and lastStep are what the last plain line said.
+	lastState string
+	lastStep  int
 }
 
-func newProgressBar(w io.Writer) *progressBar { return &progressBar{w: w, start: time.Now()} }
+func newProgressBar(w io.Writer) *progressBar {
+	return &progressBar{w: w, start: time.Now(), terminal: isTerminal(w), lastStep: -1}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
 
 func (p *progressBar) draw(state string, pct, speed float64) {
 	const width = 30
@@ -135,10 +153,25 @@ func (p *progressBar) draw(state string, pct, speed float64) {
 	if speed > 0 {
 		sp = fmt.Sprintf(" %.1f× realtime", speed)
 	}
-	fmt.Fprintf(p.w, "\r%-10s [%s%s] %5.1f%%%s  %s   ", state, strings.Repeat("#", n), strings.Repeat(".", width-n), pct, sp, time.Since(p.start).Round(time.Second))
+	elapsed := time.Since(p.start).Round(time.Second)
+	if !p.terminal {
+		step := int(pct / 10)
+		if state == p.lastState && step == p.lastStep {
+			return
+		}
+		p.lastState, p.lastStep = state, step
+		fmt.Fprintf(p.w, "%s %5.1f%%%s  %s\n", state, pct, sp, elapsed)
+		return
+	}
+	fmt.Fprintf(p.w, "\r%-10s [%s%s] %5.1f%%%s  %s   ", state, strings.Repeat("#", n), strings.Repeat(".", width-n), pct, sp, elapsed)
 }
 
-func (p *progressBar) done() { fmt.Fprintln(p.w) }
+// done ends the bar's line on a terminal.
+func (p *progressBar) done() {
+	if p.terminal {
+		fmt.Fprintln(p.w)
+	}
+}
 
 func runUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "add" {

@@ -259,6 +259,7 @@ func (s *Server) routes() []route {
 		api("GET", "/stream/{token}/{asset}/{path...}", s.stream),
 
 		page("GET", "/static/{hash}/{name...}", s.staticFile),
+		page("GET", "/favicon.ico", s.favicon),
 		page("GET", "/images/{key...}", s.image),
 		page("GET", "/signin", s.signinForm),
 		page("POST", "/signin", s.signin),
@@ -268,6 +269,7 @@ func (s *Server) routes() []route {
 		page("GET", "/profiles", s.signedIn(s.profilesPicker)),
 		page("POST", "/profiles", s.signedIn(s.profilesCreate)),
 		page("POST", "/profiles/{id}/select", s.signedIn(s.profilesSelect)),
+		page("POST", "/profiles/{id}/captions", s.signedIn(s.profilesCaptions)),
 		page("GET", "/{$}", s.withProfile(s.home)),
 		page("GET", "/titles/{id}", s.withProfile(s.titlePage)),
 		page("GET", "/people/{id}", s.withProfile(s.person)),
@@ -291,5 +293,6 @@ func (s *Server) routes() []route {
 		// Operating Lineup (issue 11).
 		admin("POST", "/api/v1/assets/{id}/retry", s.assetsRetry),
 		page("POST", "/admin/assets/{id}/retry", s.adminPage(s.adminAssetRetry)),
+		upload(page("POST", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkUpload))),
 	}
 }
