@@ -44,6 +44,8 @@ type Config struct {
 	FFmpeg           string
 	FFprobe          string
 	SearchDir        string
+	// LoudnessLUFS is the loudness every audio rendition is normalised to.
+	LoudnessLUFS float64
 }
 
 // setting describes one configuration value once: its flag, its
@@ -190,6 +192,16 @@ func settings() []setting {
 	add(setting{flag: "ffprobe", env: "LINEUP_FFPROBE", def: "ffprobe", help: "the ffprobe program"}, set, get)
 	set, get = str(func(c *Config) *string { return &c.SearchDir })
 	add(setting{flag: "search-dir", env: "LINEUP_SEARCH_DIR", def: "", help: "folder of the search index (default: DATA_DIR/search); rebuilt from the catalogue when missing"}, set, get)
+	add(setting{flag: "loudness-lufs", env: "LINEUP_LOUDNESS_LUFS", def: "-16", help: "integrated loudness (EBU R128, LUFS) every audio rendition is normalised to"},
+		func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < -70 || f > -5 {
+				return fmt.Errorf("LINEUP_LOUDNESS_LUFS must be a loudness between -70 and -5 LUFS, such as -16 or -23, not %q", v)
+			}
+			c.LoudnessLUFS = f
+			return nil
+		},
+		func(c *Config) string { return strconv.FormatFloat(c.LoudnessLUFS, 'f', -1, 64) })
 	return out
 }
 
