@@ -141,7 +141,8 @@ const (
 	channelsScheme = "urn:mpeg:mpegB:cicp:ChannelConfiguration"
 )
 
-// DASHManifest renders d as an MPD, or says what is wrong with it.
+// DASHManifest renders d as an MPD, checked by CheckMPD, or says what is
+// wrong with it.
 func DASHManifest(d DASH) ([]byte, error) {
 	if d.Duration <= 0 || len(d.Video) == 0 {
 		return nil, errors.New("ffmpeg: dash: no duration or no video")
@@ -221,7 +222,11 @@ func DASHManifest(d DASH) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ffmpeg: dash: %w", err)
 	}
-	return append([]byte(xml.Header), append(out, '\n')...), nil
+	out = append([]byte(xml.Header), append(out, '\n')...)
+	if err := CheckMPD(out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // template builds a SegmentTemplate with its timeline: runs of equal
