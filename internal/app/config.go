@@ -52,6 +52,8 @@ type Config struct {
 	WebhookURL        string
 	WebhookSecret     string
 	WebhookNoticeDays int
+	// LoudnessLUFS is the loudness every audio rendition is normalised to.
+	LoudnessLUFS float64
 }
 
 // setting describes one configuration value once: its flag, its
@@ -216,6 +218,16 @@ func settings() []setting {
 	add(setting{flag: "webhook-secret", env: "LINEUP_WEBHOOK_SECRET", def: "", secret: true, help: "HMAC-SHA256 key signing each webhook delivery (required with the URL)"}, set, get)
 	set, get = num("LINEUP_WEBHOOK_NOTICE_DAYS", func(c *Config) *int { return &c.WebhookNoticeDays })
 	add(setting{flag: "webhook-notice-days", env: "LINEUP_WEBHOOK_NOTICE_DAYS", def: "7", help: "days ahead of an opening or a last day that the webhook announces it"}, set, get)
+	add(setting{flag: "loudness-lufs", env: "LINEUP_LOUDNESS_LUFS", def: "-16", help: "integrated loudness (EBU R128, LUFS) every audio rendition is normalised to"},
+		func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < -70 || f > -5 {
+				return fmt.Errorf("LINEUP_LOUDNESS_LUFS must be a loudness between -70 and -5 LUFS, such as -16 or -23, not %q", v)
+			}
+			c.LoudnessLUFS = f
+			return nil
+		},
+		func(c *Config) string { return strconv.FormatFloat(c.LoudnessLUFS, 'f', -1, 64) })
 	return out
 }
 

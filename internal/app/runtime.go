@@ -80,6 +80,7 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 	}
 	if rt.media, err = media.New(svc.db, rt.blob, rt.queue, media.Config{
 		FFmpegPath: e.cfg.FFmpeg, FFprobePath: e.cfg.FFprobe, MaxUploadBytes: e.cfg.MaxUploadBytes, Logger: e.log,
+		LoudnessLUFS: e.cfg.LoudnessLUFS,
 	}); err != nil {
 		return fail(err)
 	}
