@@ -66,8 +66,10 @@ func TestAdminAvailsUploadShowsTheReport(t *testing.T) {
 		t.Errorf("the admin titles list must mark the title created from avails as metadata pending:\n%s", titles)
 	}
 
-	id := titles[strings.Index(titles, "/admin/titles/")+len("/admin/titles/"):]
-	id = id[:strings.Index(id, "/")]
+	// The pending title's own "Mark complete" form names it (other forms
+	// on the page, such as artwork uploads, name other titles).
+	id := titles[:strings.Index(titles, "/complete\"")]
+	id = id[strings.LastIndex(id, "/admin/titles/")+len("/admin/titles/"):]
 	if status, _ := admin.do("POST", "/admin/titles/"+id+"/complete", url.Values{"csrf": {csrf}}); status != http.StatusOK {
 		t.Fatalf("marking the title complete: %d", status)
 	}
