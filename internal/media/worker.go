@@ -189,7 +189,7 @@ func (w *encodeWorker) encode(ctx context.Context, a Asset, staging string) erro
 		if err != nil {
 			return err
 		}
-		req.Subtitles = append(req.Subtitles, TrackFile{Language: t.Language, Path: p})
+		req.Subtitles = append(req.Subtitles, TrackFile{Language: t.Language, Path: p, Charset: t.Charset})
 	}
 
 	probe, err := Probe(ctx, s.cfg.FFprobePath, source)
@@ -234,7 +234,9 @@ func (w *encodeWorker) encode(ctx context.Context, a Asset, staging string) erro
 		ladder[i] = LadderRung{Name: r.Name, Width: r.Width, Height: r.Height, Bitrate: r.Bitrate}
 	}
 	ladderJSON, _ := json.Marshal(ladder)
-	if err := w.setState(ctx, a.ID, staging, StatePublishing, `, progress = $5, ladder = $6`, 100.0, string(ladderJSON)); err != nil {
+	loudJSON, notConvJSON := sourceReport(out)
+	if err := w.setState(ctx, a.ID, staging, StatePublishing, `, progress = $5, ladder = $6, loudness = $7, subtitles_not_converted = $8`,
+		100.0, string(ladderJSON), loudJSON, notConvJSON); err != nil {
 		return err
 	}
 	for _, f := range out.Files {
