@@ -319,7 +319,7 @@ func (s *Service) GetAsOf(ctx context.Context, id int64, asOf time.Time) (Licens
 }
 
 // lockLicense reads license id inside tx after locking its title's licenses
-// (see titleExists), refusing a withdrawn one.
+// (see lockTitle), refusing a withdrawn one.
 func (s *Service) lockLicense(ctx context.Context, tx *sql.Tx, id int64) (License, error) {
 	var title int64
 	err := tx.QueryRowContext(ctx, `SELECT title_id FROM licenses WHERE id = $1`, id).Scan(&title)
@@ -329,7 +329,7 @@ func (s *Service) lockLicense(ctx context.Context, tx *sql.Tx, id int64) (Licens
 	if err != nil {
 		return License{}, fmt.Errorf("rights: license %d: %w", id, err)
 	}
-	if err := titleExists(ctx, tx, title, true, s.db.Dialect); err != nil {
+	if err := lockTitle(ctx, tx, title, s.db.Dialect); err != nil {
 		return License{}, err
 	}
 	ls, err := listIn(ctx, tx, `WHERE id = $1`, `WHERE license_id = $1`, 0, id)

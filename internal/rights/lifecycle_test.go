@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/store/storetest"
 )
@@ -22,7 +23,7 @@ func (c *clock) set(s string)   { c.mu.Lock(); c.t = mustTime(s); c.mu.Unlock() 
 
 func clockedService(db *store.DB, start string) (*Service, *clock) {
 	c := &clock{t: mustTime(start)}
-	return New(db, Config{Licensee: us, Now: c.now}), c
+	return New(db, Config{Licensee: us, Titles: catalog.New(db), Now: c.now}), c
 }
 
 func available(t *testing.T, s *Service, q AvailabilityQuery) bool {
