@@ -49,7 +49,7 @@ func uniqueIDs(ids []int64) []int64 {
 	return out
 }
 
-const titleColumns = `id, original_title, original_language, year, runtime_minutes, kind, min_age, source_work, created_at`
+const titleColumns = `id, original_title, original_language, year, runtime_minutes, kind, min_age, source_work, created_at, metadata_pending`
 
 // readTitles runs a query selecting titleColumns and returns the titles with
 // their own columns only.
@@ -59,7 +59,7 @@ func readTitles(ctx context.Context, q store.Querier, query string, args ...any)
 		var t Title
 		var year, runtime sql.NullInt64
 		var created int64
-		if err := rows.Scan(&t.ID, &t.OriginalTitle, &t.OriginalLanguage, &year, &runtime, &t.Kind, &t.MinAge, &t.SourceWork, &created); err != nil {
+		if err := rows.Scan(&t.ID, &t.OriginalTitle, &t.OriginalLanguage, &year, &runtime, &t.Kind, &t.MinAge, &t.SourceWork, &created, &t.MetadataPending); err != nil {
 			return err
 		}
 		t.Year, t.RuntimeMinutes = int(year.Int64), int(runtime.Int64)

@@ -60,6 +60,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 				return err
 			}
 		}
+		if err := noteChange(ctx, tx, id); err != nil {
+			return err
+		}
 		out, err = getTitle(ctx, tx, id)
 		return err
 	})

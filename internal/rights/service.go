@@ -193,8 +193,9 @@ func (s *Service) AddAll(ctx context.Context, ls []License, force bool) ([]Licen
 	for _, r := range rs {
 		windows += len(r.windows)
 	}
-	entryOf := map[int64]int{} // id within the transaction → 1-based entry
+	var entryOf map[int64]int // id within the transaction → 1-based entry
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		entryOf = map[int64]int{} // InTx may run this again
 		for i, r := range rs {
 			l, _, err := s.add(ctx, tx, r, force, entryOf)
 			if err != nil {
