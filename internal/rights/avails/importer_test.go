@@ -268,7 +268,21 @@ func TestExportImportExport(t *testing.T) {
 		if first != second {
 			t.Errorf("export, import into an empty service, export again must give the same rows:\n%s\n---\n%s", first, second)
 		}
-		_ = ctx
+
+		// The same through a workbook.
+		all, _ := src.rights.List(ctx, 0)
+		ls := avails.Digital(all)
+		refs, _ := avails.TitleRefs(ctx, src.catalog, avails.TitleIDs(ls))
+		rows, _ := src.importer.ExportRows(ctx, ls)
+		var xlsx bytes.Buffer
+		if err := avails.Export(&xlsx, "xlsx", ls, refs, rows); err != nil {
+			t.Fatal(err)
+		}
+		fromWorkbook := newEnv(t, storetest.SQLite(t))
+		fromWorkbook.importSheet(t, xlsx.Bytes(), "export.xlsx", false)
+		if third := exportAll(t, fromWorkbook); third != first {
+			t.Errorf("an exported workbook imported into an empty service must export the same rows:\n%s\n---\n%s", first, third)
+		}
 	})
 }
 
@@ -349,7 +363,7 @@ func TestImportUpdateAmendsAndFullDeleteWithdraws(t *testing.T) {
 		// Full Delete of the River's only row withdraws its license.
 		del := sheet(t, dance(map[string]string{"EntryType": "Full Delete", "Territory": "ZZ", "TerritoryExclusion": "US, CA, GB", "AvailID": "NL-7",
 			"LicenseType": "AVOD", "Exclusive": "No", "ContentID": eidrRiver, "AltID": "RV-9", "TitleInternalAlias": "RIVER", "TitleDisplayUnlimited": "The River", "ReleaseYear": "2020"}),
-			dance(map[string]string{"EntryType": "Full Delete", "AvailID": "NL-99", "Territory": "FR"}))
+			dance(map[string]string{"EntryType": "Full Delete", "AvailID": "NL-99", "Territory": "FR", "Start": "", "End": ""}))
 		rep = e.importSheet(t, del, "northlight-delete.csv", false)
 		if len(rep.Withdrawn) != 1 || rep.Withdrawn[0].LicenseID != riverID {
 			t.Fatalf("Full Delete must withdraw the license it names: %s %+v", rep.Summary(), rep.Withdrawn)
