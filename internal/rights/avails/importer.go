@@ -824,19 +824,13 @@ func (im *Importer) record(ctx context.Context, p *plan, licenseOf map[string]in
 	})
 	source := filepath.Base(filename)
 	return im.db.InTx(ctx, func(tx *sql.Tx) error {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO avail_rows (row_key, avail_id, licensor, licensee, title_id, territory, excluded, license_type,
-	license_id, terms, status, pending, cells, source, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`)
-		if err != nil {
-			return fmt.Errorf("avails: record rows: %w", err)
-		}
-		defer ins.Close()
 		upd, err := tx.PrepareContext(ctx, `UPDATE avail_rows SET avail_id = $2, title_id = $3, excluded = $4, license_id = $5, terms = $6,
 	status = $7, pending = $8, cells = $9, source = $10, updated_at = $11 WHERE id = $1`)
 		if err != nil {
 			return fmt.Errorf("avails: record rows: %w", err)
 		}
 		defer upd.Close()
+		var inserts [][]any
 		for _, w := range ws {
 			r := w.r
 			cells, _ := json.Marshal(r.Cells)
@@ -850,17 +844,22 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`)
 				if title <= 0 {
 					title = st.titleID
 				}
-				_, err = upd.ExecContext(ctx, st.id, r.AvailID, title, strings.Join(r.Excluded, ","), lic, r.Terms(), w.status, r.Pending, string(cells), src, now)
-			} else {
-				if title <= 0 {
-					continue // a withdrawal of an avail never imported
+				if _, err := upd.ExecContext(ctx, st.id, r.AvailID, title, strings.Join(r.Excluded, ","), lic, r.Terms(), w.status, r.Pending, string(cells), src, now); err != nil {
+					return fmt.Errorf("avails: record row %s: %w", rowLabel(r), err)
 				}
-				_, err = ins.ExecContext(ctx, r.Key(), r.AvailID, r.Licensor, r.Licensee, title, r.Territory, strings.Join(r.Excluded, ","),
-					string(r.Type), lic, r.Terms(), w.status, r.Pending, string(cells), src, now)
+				continue
 			}
-			if err != nil {
-				return fmt.Errorf("avails: record row %s: %w", rowLabel(r), err)
+			if title <= 0 {
+				continue // a withdrawal of an avail never imported
 			}
+			inserts = append(inserts, []any{r.Key(), r.AvailID, r.Licensor, r.Licensee, title, r.Territory, strings.Join(r.Excluded, ","),
+				string(r.Type), lic, r.Terms(), w.status, r.Pending, string(cells), src, now, now})
+		}
+		// New rows go in multi-row statements: one round trip per few
+		// hundred rows.
+		if err := im.db.Dialect.InsertRows(ctx, tx, `INSERT INTO avail_rows (row_key, avail_id, licensor, licensee, title_id, territory, excluded,
+	license_type, license_id, terms, status, pending, cells, source, created_at, updated_at)`, ``, 16, inserts, nil); err != nil {
+			return fmt.Errorf("avails: record rows: %w", err)
 		}
 		return nil
 	})
