@@ -424,36 +424,29 @@ func (im *Importer) storedRows(ctx context.Context, column string, values []stri
 	for start := 0; start < len(values); start += batch {
 		chunk := values[start:min(start+batch, len(values))]
 		args := make([]any, len(chunk))
-		ph := make([]string, len(chunk))
 		for i, v := range chunk {
 			args[i] = v
 			if column == "license_id" {
 				n, _ := strconv.ParseInt(v, 10, 64)
 				args[i] = n
 			}
-			ph[i] = "$" + strconv.Itoa(i+1)
 		}
-		rows, err := im.db.QueryContext(ctx, `SELECT id, row_key, avail_id, title_id, territory, excluded, license_type, license_id, terms, status
-FROM avail_rows WHERE `+column+` IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("avails: load rows: %w", err)
-		}
-		for rows.Next() {
+		err := store.EachRow(ctx, im.db, `SELECT id, row_key, avail_id, title_id, territory, excluded, license_type, license_id, terms, status
+FROM avail_rows WHERE `+column+` IN (`+store.Placeholders(1, len(chunk))+`) ORDER BY id`, args, func(rows *sql.Rows) error {
 			var s storedRow
 			var ex, typ string
 			var lic sql.NullInt64
 			if err := rows.Scan(&s.id, &s.key, &s.availID, &s.titleID, &s.territory, &ex, &typ, &lic, &s.terms, &s.status); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("avails: load rows: %w", err)
+				return err
 			}
 			s.typ, s.licenseID = rights.LicenseType(typ), lic.Int64
 			if ex != "" {
 				s.excluded = strings.Split(ex, ",")
 			}
 			out[s.key] = &s
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, fmt.Errorf("avails: load rows: %w", err)
 		}
 	}
@@ -482,8 +475,7 @@ type plan struct {
 	// gone are rows withdrawn by the sheet, recorded as withdrawn.
 	gone  []Row
 	notes []RowNote
-	// licenseOf is the license a created or amended row now belongs to,
-	// filled in as the plan is applied (creates) or known (amends).
+	// stored are the rows imported before, by Key.
 	stored map[string]*storedRow
 }
 
