@@ -257,6 +257,16 @@ func TestExportImportExport(t *testing.T) {
 		ctx := context.Background()
 		src := newEnv(t, db)
 		src.importSheet(t, studioSheet(t), "northlight.csv", false)
+		// And a title and license entered in Lineup itself, without any
+		// outside identifier: exported as lineup:title:ID.
+		own, err := src.catalog.CreateTitle(ctx, catalog.Title{OriginalTitle: "后来的我们", OriginalLanguage: "zh", Year: 2018})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := src.rights.Add(ctx, rights.License{TitleID: own.ID, Licensor: "Hualu Films", Licensee: "Lineup", Type: rights.SVOD,
+			Territories: []string{"CN", "HK"}, Start: rights.DateMoment(2018, 6, 22), Exclusive: true, ExternalID: "HL-1"}, false); err != nil {
+			t.Fatal(err)
+		}
 		first := exportAll(t, src)
 		if !strings.Contains(first, "NL-2") || !strings.Contains(first, "NL-3") || strings.Count(first, "NL-1,") != 1 {
 			t.Fatalf("the export must write every AvailID on its own row:\n%s", first)
