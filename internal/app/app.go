@@ -132,6 +132,7 @@ type services struct {
 	db        *store.DB
 	catalog   *catalog.Service
 	rights    *rights.Service
+	events    *eventSink // rights events to the webhook, once one is set up
 	boxoffice *charts.BoxOffice
 	editorial *editorial.Service
 }
@@ -151,15 +152,20 @@ func (e *env) open(ctx context.Context) (*services, error) {
 	if n > 0 {
 		e.log.Info("migrated database", "applied", n, "database", db.Location)
 	}
+	events := &eventSink{}
+	cat := catalog.New(db)
 	svc := &services{
 		db:      db,
-		catalog: catalog.New(db),
+		catalog: cat,
 		rights: rights.New(db, rights.Config{
+			Titles:            cat,
 			Licensee:          e.cfg.Licensee,
 			Offered:           e.cfg.LicenseTypes,
 			ComingSoonHorizon: time.Duration(e.cfg.ComingSoonDays) * 24 * time.Hour,
 			LeavingSoonWithin: e.cfg.LeavingSoonDays,
+			Notify:            events.notify,
 		}),
+		events: events,
 	}
 	svc.boxoffice = charts.NewBoxOffice(db, charts.Config{Resolve: charts.CatalogResolver(svc.catalog)})
 	svc.editorial = editorial.New(db, svc.catalog)

@@ -19,6 +19,7 @@ import (
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/store"
+	"github.com/lineup/lineup/internal/webhook"
 )
 
 // runtime is everything a serving or encoding process needs beyond the
@@ -33,6 +34,7 @@ type runtime struct {
 	geo      *geo.Locator
 	playback *playback.Service
 	csrfKey  []byte
+	webhook  *webhook.Sender // nil without LINEUP_WEBHOOK_URL
 }
 
 // close releases what openRuntime opened (the database too).
@@ -68,6 +70,9 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 		dsn = e.cfg.DatabaseURL
 	}
 	if rt.queue, err = jobs.New(ctx, svc.db, jobs.Config{DatabaseURL: dsn, Work: work}); err != nil {
+		return fail(err)
+	}
+	if rt.webhook, err = e.openWebhook(rt.queue, svc); err != nil {
 		return fail(err)
 	}
 	if rt.media, err = media.New(svc.db, rt.blob, rt.queue, media.Config{

@@ -45,6 +45,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err := rt.queue.Start(ctx); err != nil {
 			return err
 		}
+		if rt.webhook != nil {
+			if err := rt.webhook.StartScan(ctx); err != nil {
+				return err
+			}
+		}
 		e.log.Info("workers started", "role", *role)
 	}
 	if *role == "worker" {

@@ -3,10 +3,12 @@ package rights
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/store/storetest"
 )
@@ -22,7 +24,7 @@ func (c *clock) set(s string)   { c.mu.Lock(); c.t = mustTime(s); c.mu.Unlock() 
 
 func clockedService(db *store.DB, start string) (*Service, *clock) {
 	c := &clock{t: mustTime(start)}
-	return New(db, Config{Licensee: us, Now: c.now}), c
+	return New(db, Config{Licensee: us, Titles: catalog.New(db), Now: c.now}), c
 }
 
 func available(t *testing.T, s *Service, q AvailabilityQuery) bool {
@@ -292,4 +294,18 @@ func TestLineupAsOf(t *testing.T) {
 			t.Errorf("as of before any license, nothing: %v %v", titles(before.AvailableNow), err)
 		}
 	})
+}
+
+// TestAsOfQueriesReadOnlyWhatWasBelieved: every window an as-of lineup
+// query reads comes through the as-of union, none straight from the
+// current windows.
+func TestAsOfQueriesReadOnlyWhatWasBelieved(t *testing.T) {
+	s := New(nil, Config{Licensee: us})
+	for name, q := range map[string]string{"available_now": s.sqlAvailableNowAsOf, "coming_soon": s.sqlComingSoonAsOf, "leaving_soon": s.sqlLeavingSoonAsOf} {
+		for _, alias := range []string{"w", "o", "p"} {
+			if strings.Contains(q, "FROM license_windows "+alias+" ") || strings.Contains(q, "FROM license_windows "+alias+"\n") {
+				t.Errorf("%s as of reads license_windows %s directly: answers would mix in later changes", name, alias)
+			}
+		}
+	}
 }

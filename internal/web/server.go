@@ -229,6 +229,8 @@ func (s *Server) routes() []route {
 		admin("POST", "/api/v1/licenses/{id}/terminate", s.licensesTerminate),
 		admin("DELETE", "/api/v1/licenses/{id}", s.licensesWithdraw),
 		admin("GET", "/api/v1/licenses/{id}/history", s.licensesHistory),
+		admin("GET", "/api/v1/reports/expiring", s.reportsExpiring),
+		admin("GET", "/api/v1/reports/windows", s.reportsWindows),
 
 		admin("POST", "/api/v1/avails", s.availsImport),
 		admin("GET", "/api/v1/avails", s.availsExport),

@@ -27,7 +27,7 @@ type env struct {
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	cat := catalog.New(db)
-	rs := rights.New(db, rights.Config{Licensee: "Lineup"})
+	rs := rights.New(db, rights.Config{Licensee: "Lineup", Titles: cat})
 	return &env{db: db, catalog: cat, rights: rs, importer: avails.NewImporter(db, cat, rs, nil)}
 }
 
