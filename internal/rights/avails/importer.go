@@ -959,3 +959,48 @@ func TitleRefs(ctx context.Context, titles TitleReader, ids []int64) (func(id in
 	}
 	return func(id int64) TitleRef { return refs[id] }, nil
 }
+
+// Pending returns the avails to be announced, of one title or of every
+// title when titleID is 0, in import order, for Export.
+func (im *Importer) Pending(ctx context.Context, titleID int64) ([]PendingAvail, error) {
+	q := `SELECT title_id, licensor, licensee, license_type, territory, excluded, avail_id, cells FROM avail_rows WHERE status = $1`
+	args := []any{statusPending}
+	if titleID != 0 {
+		q += ` AND title_id = $2`
+		args = append(args, titleID)
+	}
+	out := []PendingAvail{}
+	err := store.EachRow(ctx, im.db, q+` ORDER BY id`, args, func(rows *sql.Rows) error {
+		var p PendingAvail
+		var typ, ex, cells string
+		if err := rows.Scan(&p.TitleID, &p.Licensor, &p.Licensee, &typ, &p.Territory, &ex, &p.AvailID, &cells); err != nil {
+			return err
+		}
+		p.Type = rights.LicenseType(typ)
+		if ex != "" {
+			p.Excluded = strings.Split(ex, ",")
+		}
+		var c map[string]string
+		if err := json.Unmarshal([]byte(cells), &c); err != nil {
+			return fmt.Errorf("avail %s: cells: %w", p.AvailID, err)
+		}
+		p.Start, p.End = c[colStart], c[colEnd]
+		p.Exclusive, _ = yesNo(c[colExclusive])
+		p.Branding, _ = yesNo(c[colBrandingRights])
+		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("avails: pending avails: %w", err)
+	}
+	return out, nil
+}
+
+// PendingTitleIDs returns the titles of pending avails, for TitleRefs.
+func PendingTitleIDs(ps []PendingAvail) []int64 {
+	var ids []int64
+	for _, p := range ps {
+		ids = append(ids, p.TitleID)
+	}
+	return ids
+}

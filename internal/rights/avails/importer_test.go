@@ -268,7 +268,7 @@ func TestExportImportExport(t *testing.T) {
 			t.Fatal(err)
 		}
 		first := exportAll(t, src)
-		if !strings.Contains(first, "NL-2") || !strings.Contains(first, "NL-3") || strings.Count(first, "NL-1,") != 1 {
+		if !strings.Contains(first, "NL-2") || !strings.Contains(first, "NL-3") || strings.Count(first, "NL-1,") != 1 || !strings.Contains(first, "TBA") {
 			t.Fatalf("the export must write every AvailID on its own row:\n%s", first)
 		}
 
@@ -285,7 +285,9 @@ func TestExportImportExport(t *testing.T) {
 		refs, _ := avails.TitleRefs(ctx, src.catalog, avails.TitleIDs(ls))
 		rows, _ := src.importer.ExportRows(ctx, ls)
 		var xlsx bytes.Buffer
-		if err := avails.Export(&xlsx, "xlsx", ls, refs, rows); err != nil {
+		pending, _ := src.importer.Pending(ctx, 0)
+		refs, _ = avails.TitleRefs(ctx, src.catalog, append(avails.TitleIDs(ls), avails.PendingTitleIDs(pending)...))
+		if err := avails.Export(&xlsx, "xlsx", ls, refs, rows, pending...); err != nil {
 			t.Fatal(err)
 		}
 		fromWorkbook := newEnv(t, storetest.SQLite(t))
@@ -304,7 +306,11 @@ func exportAll(t *testing.T, e *env) string {
 		t.Fatal(err)
 	}
 	ls := avails.Digital(all)
-	refs, err := avails.TitleRefs(ctx, e.catalog, avails.TitleIDs(ls))
+	pending, err := e.importer.Pending(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := avails.TitleRefs(ctx, e.catalog, append(avails.TitleIDs(ls), avails.PendingTitleIDs(pending)...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +319,7 @@ func exportAll(t *testing.T, e *env) string {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := avails.Export(&buf, "csv", ls, refs, rows); err != nil {
+	if err := avails.Export(&buf, "csv", ls, refs, rows, pending...); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
