@@ -138,9 +138,26 @@ func (s *Service) Check(ctx context.Context, l License) ([]Conflict, error) {
 // set, names trimmed, instants in UTC at millisecond precision. An invalid
 // license or an unknown title is a *FieldError.
 //
-// Adds for the same title are serialized (on PostgreSQL by a row lock on the
-// title), so two conflicting licenses cannot both slip in unforced.
+// Adds for the same title are serialized (on PostgreSQL by an advisory
+// lock on the title), so two conflicting licenses cannot both slip in
+// unforced. The license's history starts with a created revision whose
+// Actor and Reason are empty; AddAs records who and why.
 func (s *Service) Add(ctx context.Context, l License, force bool) (License, []Conflict, error) {
+	return s.AddAs(ctx, l, force, Change{})
+}
+
+// AddAs is Add that records who adds the license and why in its created
+// revision (see History). ch.Actor may be empty; its text is checked as a
+// Change's.
+func (s *Service) AddAs(ctx context.Context, l License, force bool, ch Change) (License, []Conflict, error) {
+	if ch.Actor != "" || ch.Reason != "" {
+		if err := checkText("actor", ch.Actor, MaxActorLength, false); err != nil {
+			return License{}, nil, err
+		}
+		if err := checkText("reason", ch.Reason, MaxReasonLength, true); err != nil {
+			return License{}, nil, err
+		}
+	}
 	r, err := resolve(l)
 	if err != nil {
 		return License{}, nil, err
@@ -152,14 +169,14 @@ func (s *Service) Add(ctx context.Context, l License, force bool) (License, []Co
 	var cs []Conflict
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, cs, err = s.add(ctx, tx, r, force, nil)
+		out, cs, err = s.add(ctx, tx, r, force, nil, ch)
 		return err
 	})
 	if err != nil {
 		return License{}, cs, err
 	}
 	s.grew(ctx, len(r.windows))
-	s.notify(ctx, EventCreated, out, Change{})
+	s.notify(ctx, EventCreated, out, ch)
 	return out, cs, nil
 }
 
@@ -197,7 +214,7 @@ func (s *Service) AddAll(ctx context.Context, ls []License, force bool) ([]Licen
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		entryOf = map[int64]int{} // InTx may run this again
 		for i, r := range rs {
-			l, _, err := s.add(ctx, tx, r, force, entryOf)
+			l, _, err := s.add(ctx, tx, r, force, entryOf, Change{})
 			if err != nil {
 				return &BatchError{Entry: i + 1, Err: err}
 			}
@@ -219,7 +236,7 @@ func (s *Service) AddAll(ctx context.Context, ls []License, force bool) ([]Licen
 // add stores one resolved license inside tx after checking its conflicts.
 // entryOf, when not nil, maps ids stored earlier in the same batch to their
 // entries, for the report of a refused batch.
-func (s *Service) add(ctx context.Context, tx *sql.Tx, r *resolved, force bool, entryOf map[int64]int) (License, []Conflict, error) {
+func (s *Service) add(ctx context.Context, tx *sql.Tx, r *resolved, force bool, entryOf map[int64]int, ch Change) (License, []Conflict, error) {
 	if err := lockTitle(ctx, tx, r.l.TitleID, s.db.Dialect); err != nil {
 		return License{}, nil, err
 	}
@@ -248,6 +265,9 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, r *resolved, force bool, 
 	}
 	if err := insertConflicts(ctx, tx, s.db.Dialect, r.l.TitleID, cs, r.l.CreatedAt); err != nil {
 		return License{}, nil, fmt.Errorf("rights: record conflicts: %w", err)
+	}
+	if err := recordCreated(ctx, tx, r.l, ch); err != nil {
+		return License{}, nil, fmt.Errorf("rights: add license: %w", err)
 	}
 	return r.l, cs, nil
 }
