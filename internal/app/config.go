@@ -48,6 +48,7 @@ type Config struct {
 	// Operating a node: health, disks and retries.
 	MinFreeBytes int64
 	MetricsAddr  string
+
 	// The license webhook (issue 12): where to POST, the signing secret,
 	// and N of "opening / leaving in N days".
 	WebhookURL        string
@@ -215,6 +216,7 @@ func settings() []setting {
 		func(c *Config) string { return strconv.FormatInt(c.MinFreeBytes, 10) })
 	set, get = str(func(c *Config) *string { return &c.MetricsAddr })
 	add(setting{flag: "metrics-addr", env: "LINEUP_METRICS_ADDR", def: "127.0.0.1:9090", help: "the operator's address: /healthz, /readyz and /metrics, on web and worker nodes (off: none)"}, set, get)
+
 	set, get = str(func(c *Config) *string { return &c.WebhookURL })
 	add(setting{flag: "webhook-url", env: "LINEUP_WEBHOOK_URL", def: "", help: "URL told of licenses created, amended, terminated, withdrawn, opening and leaving (signed, retried)"}, set, get)
 	set, get = str(func(c *Config) *string { return &c.WebhookSecret })
