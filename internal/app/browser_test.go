@@ -1,13 +1,16 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,9 +45,32 @@ func chromium(t *testing.T) string {
 type browserService struct {
 	url     string
 	titleID int64
+	rt      *runtime
+	// log holds everything the service logged.
+	log *lockedBuffer
 }
 
-func startBrowserService(t *testing.T) browserService {
+// lockedBuffer is a bytes.Buffer safe for the server's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startBrowserService starts the service; extra settings (environment
+// names and values) override the test's own.
+func startBrowserService(t *testing.T, extra ...map[string]string) browserService {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
@@ -56,7 +82,11 @@ func startBrowserService(t *testing.T) browserService {
 	} {
 		c.env[k] = v
 	}
-	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return c.env[k] }}
+	for _, m := range extra {
+		maps.Copy(c.env, m)
+	}
+	logs := &lockedBuffer{}
+	e := &env{stdout: io.Discard, stderr: logs, getenv: func(k string) string { return c.env[k] }}
 	_, parse := e.flags("serve")
 	if err := parse(nil); err != nil {
 		t.Fatal(err)
@@ -122,7 +152,7 @@ func startBrowserService(t *testing.T) browserService {
 		<-done
 		rt.close(context.Background())
 	})
-	return browserService{url: "http://" + <-addrc, titleID: title.ID}
+	return browserService{url: "http://" + <-addrc, titleID: title.ID, rt: rt, log: logs}
 }
 
 func newBrowser(t *testing.T, headers map[string]any) context.Context {

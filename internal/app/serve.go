@@ -89,6 +89,7 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		Search:           idx,
 		Plays:            plays,
 		Registry:         reg,
+		MediaURL:         e.cfg.MediaURL,
 	})
 	if err != nil {
 		return err

@@ -77,6 +77,13 @@ type Config struct {
 	MaxAttempts int
 	// Logger receives the worker's logs; nil discards them.
 	Logger *slog.Logger
+	// Keys, when set, makes the content keys every new asset's media
+	// segments are encrypted with (HLS AES-128, see protect.go); nil
+	// publishes clear assets.
+	Keys KeyMaker
+	// KeyRotationSegments starts a new content key every so many segments;
+	// 0 means one key for the whole rendition set.
+	KeyRotationSegments int
 }
 
 func (c Config) withDefaults() Config {

@@ -166,7 +166,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The stream and static paths never need the viewer: skipping the
 		// session lookup keeps the database off the segment path.
-		if s.Accounts == nil || strings.HasPrefix(r.URL.Path, "/stream/") || strings.HasPrefix(r.URL.Path, "/static/") {
+		if s.Accounts == nil || strings.HasPrefix(r.URL.Path, "/stream/") || strings.HasPrefix(r.URL.Path, "/media/") || strings.HasPrefix(r.URL.Path, "/static/") {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -265,15 +265,20 @@ func isMultipart(r *http.Request) bool {
 }
 
 // securityHeaders sets a strict Content-Security-Policy and the usual
-// headers on every response.
-func securityHeaders(next http.Handler) http.Handler {
-	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; " +
-		"media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; " +
+// headers on every response. mediaURL, when set (LINEUP_MEDIA_URL), is the
+// one other origin the player may fetch media and thumbnails from.
+func securityHeaders(mediaURL string, next http.Handler) http.Handler {
+	media := ""
+	if mediaURL != "" {
+		media = " " + mediaURL
+	}
+	csp := "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:" + media + "; " +
+		"media-src 'self' blob:" + media + "; connect-src 'self'" + media + "; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; " +
 		"frame-ancestors 'none'; form-action 'self'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
-		if strings.HasPrefix(r.URL.Path, "/stream/") {
+		if strings.HasPrefix(r.URL.Path, "/stream/") || strings.HasPrefix(r.URL.Path, "/media/") || strings.HasPrefix(r.URL.Path, "/keys/") {
 			// Media files are never rendered as documents: the page
 			// headers would only add bytes to the busiest path.
 			next.ServeHTTP(w, r)

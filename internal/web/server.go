@@ -74,6 +74,10 @@ type Deps struct {
 	// Plays records play starts and heartbeats and ranks the Top 10; nil
 	// records nothing and shows no Top 10.
 	Plays *charts.Plays
+	// MediaURL is the origin (a CDN hostname, "https://media.example")
+	// the shared segment paths are served from, LINEUP_MEDIA_URL; "" means
+	// this server. The page's CSP allows it.
+	MediaURL string
 	// Registry receives the HTTP metrics; nil means a new registry.
 	Registry *prometheus.Registry
 	// Now returns the current instant; nil means time.Now.
@@ -91,6 +95,9 @@ type Server struct {
 	mux       *http.ServeMux
 	metrics   *httpMetrics
 	handler   http.Handler
+
+	// protectedPrefixes remembers which published prefixes are encrypted.
+	protectedPrefixes prefixFlags
 }
 
 // New builds the server and its route table. It fails when an embedded
@@ -131,7 +138,7 @@ func New(d Deps) (*Server, error) {
 	s.mux.Handle("/", s.adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such page: " + r.URL.Path)
 	}))
-	s.handler = s.logRequests(s.countRequests(securityHeaders(s.withViewer(s.limitBody(s.mux)))))
+	s.handler = s.logRequests(s.countRequests(securityHeaders(s.MediaURL, s.withViewer(s.limitBody(s.mux)))))
 	return s, nil
 }
 
@@ -209,9 +216,16 @@ func (s *Server) routes() []route {
 		upload(admin("POST", "/api/v1/titles/{id}/assets", s.assetsIngest)),
 		admin("GET", "/api/v1/assets/{id}", s.assetsGet),
 
-		api("POST", "/api/v1/playback", s.viewerAPI(s.playbackStart)),
 		api("POST", "/api/v1/progress", s.viewerAPI(s.progressSave)),
+
+		// Delivery: a lean start, per-viewer playlists and keys checked at
+		// each use, shared token-free segments any cache may keep.
+		api("POST", "/api/v1/playback", s.viewerAPI(s.playbackStart)),
+		api("POST", "/api/v1/playback/heartbeat", s.viewerAPI(s.playbackHeartbeat)),
+		api("POST", "/api/v1/playback/stop", s.viewerAPI(s.playbackStop)),
 		api("GET", "/stream/{token}/{asset}/{path...}", s.stream),
+		api("GET", "/keys/{token}/{asset}/{n}", s.keysGet),
+		api("GET", "/media/{title}/{asset}/{version}/{path...}", s.mediaGet),
 
 		page("GET", "/static/{hash}/{name...}", s.staticFile),
 		page("GET", "/images/{key...}", s.image),
