@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,7 +18,9 @@ import (
 
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/playback"
+	"github.com/lineup/lineup/internal/protect"
 	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/store"
 )
 
 // viewerClient is one signed-in viewer talking to the service over HTTP,
@@ -422,4 +425,73 @@ func addWindow(t *testing.T, svc browserService, territory string, end time.Time
 		Territories: []string{territory}, Start: rights.DateMoment(2018, 6, 22), End: e}, false); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestKEKCheckAndRotation: a KEK that does not open the stored content
+// keys fails the start-up with a message (not a viewer's request), and
+// `lineup keys rotate-kek` re-wraps every key for the new KEK.
+func TestKEKCheckAndRotation(t *testing.T) {
+	dir := t.TempDir()
+	c := newCLI(t, filepath.Join(dir, "lineup.db"))
+	kek1, kek2 := filepath.Join(dir, "kek1"), filepath.Join(dir, "kek2")
+	os.WriteFile(kek1, []byte(protect.NewKEKText()+"\n"), 0o600)
+	out := c.must("keys", "new-kek")
+	os.WriteFile(kek2, []byte(out), 0o600)
+	c.env["LINEUP_KEK_FILE"] = kek1
+	c.must("migrate")
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "lineup.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titleID, assetID int64
+	db.QueryRowContext(ctx, `INSERT INTO titles (original_title, original_language, created_at) VALUES ('t', 'en', 1) RETURNING id`).Scan(&titleID)
+	if err := db.QueryRowContext(ctx, `INSERT INTO assets (title_id, source_key, created_at, updated_at) VALUES ($1, 's', 1, 1) RETURNING id`, titleID).Scan(&assetID); err != nil {
+		t.Fatal(err)
+	}
+	k1, _ := protect.ParseKEK(string(must(os.ReadFile(kek1))))
+	made, err := protect.NewKeys(db, k1).Make(ctx, assetID, "assets/1/1/a1-x/", 2)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := c.must("keys", "check"); !strings.Contains(out, "2 content key(s) unwrap") {
+		t.Errorf("keys check counts the keys that unwrap: %q", out)
+	}
+
+	// The wrong KEK: serve refuses to start, saying what to do.
+	c.env["LINEUP_KEK_FILE"] = kek2
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	err = Run(sctx, []string{"serve", "--addr", "127.0.0.1:0"}, func(k string) string { return c.env[k] }, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "do not unwrap") || !strings.Contains(err.Error(), "LINEUP_KEK_FILE") {
+		t.Fatalf("a KEK that does not open the content keys must fail the start-up with a message naming LINEUP_KEK_FILE: %v", err)
+	}
+
+	// Rotation from kek1 to kek2 keeps every content key.
+	c.env["LINEUP_KEK_FILE"] = kek1
+	if out := c.must("keys", "rotate-kek", "--new-kek-file", kek2); !strings.Contains(out, "re-wrapped 2 content key(s)") {
+		t.Errorf("rotate-kek says how many keys it re-wrapped: %q", out)
+	}
+	if _, err := c.run("keys", "check"); err == nil {
+		t.Errorf("after rotation the old KEK no longer opens the keys")
+	}
+	c.env["LINEUP_KEK_FILE"] = kek2
+	c.must("keys", "check")
+	db, _ = store.Open(ctx, filepath.Join(dir, "lineup.db"))
+	defer db.Close()
+	k2, _ := protect.ParseKEK(string(must(os.ReadFile(kek2))))
+	for i, want := range made {
+		if got, err := protect.NewKeys(db, k2).Get(ctx, assetID, "assets/1/1/a1-x/", i); err != nil || got != want {
+			t.Errorf("rotation must keep content key %d as it was (so no media changes): %v", i, err)
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

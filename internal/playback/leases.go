@@ -19,6 +19,16 @@ func (s *Service) Start(ctx context.Context, v Viewer, titleID, leaseID int64) (
 		return Grant{}, errors.New("playback: start: no profile chosen")
 	}
 	if _, _, err := s.Check(ctx, v, titleID); err != nil {
+		var de *DeniedError
+		if leaseID > 0 && errors.As(err, &de) && de.Reason == ReasonNotAvailable {
+			// A refresh of a stream that plays: say whether the viewer
+			// moved or the window ended, as the heartbeat does.
+			if granted, lerr := s.leaseTerritory(ctx, v, leaseID); lerr == nil && granted != "" {
+				if rerr := s.recheck(ctx, v, titleID, granted); rerr != nil {
+					return Grant{}, rerr
+				}
+			}
+		}
 		return Grant{}, err
 	}
 	if s.cfg.DB != nil {
@@ -114,12 +124,9 @@ func (s *Service) playing(ctx context.Context, userID, alive int64) ([]Stream, m
 // lease lapsed or belongs to another session) is a *DeniedError, and the
 // lease is released so another stream may start.
 func (s *Service) Heartbeat(ctx context.Context, v Viewer, titleID, leaseID int64) error {
-	granted := ""
-	if s.cfg.DB != nil && leaseID > 0 {
-		err := s.cfg.DB.QueryRowContext(ctx, `SELECT territory FROM stream_leases WHERE id = $1 AND user_id = $2`, leaseID, v.UserID).Scan(&granted)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("playback: heartbeat: %w", err)
-		}
+	granted, err := s.leaseTerritory(ctx, v, leaseID)
+	if err != nil {
+		return err
 	}
 	if err := s.recheck(ctx, v, titleID, granted); err != nil {
 		s.Stop(ctx, v, leaseID)
@@ -190,4 +197,18 @@ func Device(userAgent string) string {
 		return "a device on " + system
 	}
 	return "a device"
+}
+
+// leaseTerritory is the country a stream was started in, "" when the lease
+// is unknown.
+func (s *Service) leaseTerritory(ctx context.Context, v Viewer, leaseID int64) (string, error) {
+	if s.cfg.DB == nil || leaseID <= 0 {
+		return "", nil
+	}
+	var granted string
+	err := s.cfg.DB.QueryRowContext(ctx, `SELECT territory FROM stream_leases WHERE id = $1 AND user_id = $2`, leaseID, v.UserID).Scan(&granted)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("playback: lease: %w", err)
+	}
+	return granted, nil
 }
