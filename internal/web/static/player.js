@@ -25,6 +25,12 @@
   var token = "", lease = 0, stopped_by_service = false, timers = [];
 
   function say(msg) { status.textContent = msg; }
+  // msg is one of the page's translated messages (data-msg-* on #player),
+  // with its %s or %d filled in: sentences are translated whole.
+  function msg(key, arg) {
+    var m = root.dataset["msg" + key.charAt(0).toUpperCase() + key.slice(1)] || key;
+    return arg === undefined ? m : m.replace(/%[sd]/, String(arg));
+  }
   function clock(s) {
     s = Math.max(0, Math.floor(s || 0));
     var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, sec = s % 60;
@@ -56,8 +62,8 @@
     } catch (e) { return null; }
   }
 
-  // refuse stops playback for good and says why, in the page.
-  function refuse(msg) {
+  // refuse stops playback for good and says why (text), in the page.
+  function refuse(text) {
     if (stopped_by_service) return;
     stopped_by_service = true;
     timers.forEach(function (t) { clearInterval(t); clearTimeout(t); });
@@ -65,7 +71,7 @@
     video.pause();
     status.classList.add("refused");
     status.setAttribute("role", "alert");
-    say("Playback stopped: " + msg);
+    say(text);
   }
 
   // problemText turns a refused fetch's problem+json into its detail.
@@ -112,7 +118,7 @@
   function fillSubtitles() {
     // "Off" stays first; the tracks follow in the master playlist's order.
     while (subSel.options.length > 1) subSel.remove(1);
-    hls.subtitleTracks.forEach(function (t, i) { option(subSel, i, t.name || t.lang || ("Subtitles " + (i + 1))); });
+    hls.subtitleTracks.forEach(function (t, i) { option(subSel, i, t.name || t.lang || msg("subtitles", i + 1)); });
   }
 
   // keep asks for a fresh token before the current one expires, and renews
@@ -121,7 +127,7 @@
   function keep(grant) {
     timers.push(setTimeout(function refresh() {
       post(root.dataset.playbackUrl, { title: titleID, lease: lease }).then(function (r) {
-        if (r.status === 403) return problemText(r).then(refuse);
+        if (r.status === 403) return problemText(r).then(function (why) { refuse(msg("stopped", why)); });
         if (!r.ok) { timers.push(setTimeout(refresh, 5000)); return; }
         return r.json().then(function (g) {
           token = g.token; lease = g.lease;
@@ -131,7 +137,7 @@
     }, grant.refresh_after * 1000));
     timers.push(setInterval(function () {
       post(grant.heartbeat_url, { title: titleID, lease: lease }).then(function (r) {
-        if (r.status === 403) return problemText(r).then(refuse);
+        if (r.status === 403) return problemText(r).then(function (why) { refuse(msg("stopped", why)); });
       }).catch(function () {});
     }, grant.heartbeat_seconds * 1000));
     window.addEventListener("pagehide", function () { post(grant.stop_url, { title: titleID, lease: lease }, true).catch(function () {}); });
@@ -145,7 +151,7 @@
     keep(grant);
     if (!window.Hls || !Hls.isSupported()) {
       if (video.canPlayType("application/vnd.apple.mpegurl")) { video.src = src; }
-      else { say("This browser cannot play HLS video."); return; }
+      else { say(msg("nohls")); return; }
     } else {
       // Every load (playlists, keys, segments) goes through fresh().
       var Base = Hls.DefaultConfig.loader;
@@ -156,30 +162,31 @@
       hls.on(Hls.Events.MANIFEST_PARSED, function () {
         hls.levels.forEach(function (l, i) { option(qualSel, i, l.height + "p"); });
         audioSel.textContent = "";
-        hls.audioTracks.forEach(function (t, i) { option(audioSel, i, t.name || t.lang || ("Track " + (i + 1))); });
+        hls.audioTracks.forEach(function (t, i) { option(audioSel, i, t.name || t.lang || msg("track", i + 1)); });
         audioSel.value = String(hls.audioTrack);
         fillSubtitles();
-        video.play().catch(function () { say("Press play to start."); });
+        video.play().catch(function () { say(msg("press")); });
       });
       hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, fillSubtitles);
       hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, function () {
         if (audioSel.options.length === hls.audioTracks.length) return;
         audioSel.textContent = "";
-        hls.audioTracks.forEach(function (t, i) { option(audioSel, i, t.name || t.lang || ("Track " + (i + 1))); });
+        hls.audioTracks.forEach(function (t, i) { option(audioSel, i, t.name || t.lang || msg("track", i + 1)); });
       });
       hls.on(Hls.Events.ERROR, function (_, d) {
         // A key or playlist the service refused (403) ends playback with
         // the service's own reason, fatal or not.
         if (d.response && d.response.code === 403) {
-          refuse(detailOf(d) || "the playback link is no longer valid (the title may have left your country's lineup).");
+          var why = detailOf(d);
+          refuse(why ? msg("stopped", why) : msg("expired"));
           return;
         }
-        if (d.fatal) say("Playback stopped: " + d.details);
+        if (d.fatal) say(msg("stopped", d.details));
       });
       hls.loadSource(src);
       hls.attachMedia(video);
     }
-    if (grant.resume_position > 0) say("Resuming at " + clock(grant.resume_position));
+    if (grant.resume_position > 0) say(msg("resuming", clock(grant.resume_position)));
     fetch(fresh(grant.thumbnails_url), { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (t) { if (t) thumbs = parseThumbs(t, new URL(grant.thumbnails_url, location.href)); }).catch(function () {});
   }
@@ -193,8 +200,8 @@
   document.getElementById("fullscreen").addEventListener("click", function () {
     if (document.fullscreenElement) document.exitFullscreen(); else root.requestFullscreen();
   });
-  video.addEventListener("play", function () { playBtn.textContent = "❚❚ Pause"; });
-  video.addEventListener("pause", function () { playBtn.textContent = "▶ Play"; report("stop"); });
+  video.addEventListener("play", function () { playBtn.textContent = "❚❚ " + msg("pause"); });
+  video.addEventListener("pause", function () { playBtn.textContent = "▶ " + msg("play"); report("stop"); });
   video.addEventListener("loadedmetadata", function () { seek.max = String(Math.floor(video.duration || 0)); });
   video.addEventListener("timeupdate", function () {
     if (document.activeElement !== seek) seek.value = String(Math.floor(video.currentTime));
