@@ -33,6 +33,9 @@ type viewerClient struct {
 	csrf    string
 	country string
 	profile int64
+	// countryHeader is the header the country goes in (X-Test-Country
+	// unless set).
+	countryHeader string
 }
 
 // signInViewer signs email in through the accounts service (as the sign-in
@@ -76,7 +79,11 @@ func (v *viewerClient) do(method, path string, body any, anonymous bool) (int, h
 		req.AddCookie(&http.Cookie{Name: "lineup_session", Value: v.session.Token})
 	}
 	if v.country != "" {
-		req.Header.Set("X-Test-Country", v.country)
+		h := v.countryHeader
+		if h == "" {
+			h = "X-Test-Country"
+		}
+		req.Header.Set(h, v.country)
 	}
 	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
 	resp, err := http.DefaultClient.Do(req)
