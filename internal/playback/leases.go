@@ -59,7 +59,10 @@ func (s *Service) lease(ctx context.Context, v Viewer, titleID, leaseID int64) (
 		}
 		// Lapsed or taken: try for a fresh one like any new stream.
 	}
-	for range 3 {
+	// Another stream of the account may take a free slot between the read
+	// and the insert (the unique key refuses the second): try each free
+	// slot, and read again while any is left.
+	for range 20 {
 		if _, err := s.cfg.DB.ExecContext(ctx, `DELETE FROM stream_leases WHERE user_id = $1 AND renewed_at <= $2`, v.UserID, alive); err != nil {
 			return 0, fmt.Errorf("playback: lease: %w", err)
 		}
@@ -67,27 +70,27 @@ func (s *Service) lease(ctx context.Context, v Viewer, titleID, leaseID int64) (
 		if err != nil {
 			return 0, err
 		}
-		slot := -1
-		for i := range s.cfg.MaxStreams {
-			if !slots[i] {
-				slot = i
-				break
+		free := 0
+		for slot := range s.cfg.MaxStreams {
+			if slots[slot] {
+				continue
 			}
+			free++
+			var id int64
+			err = s.cfg.DB.QueryRowContext(ctx, `INSERT INTO stream_leases (user_id, slot, session_id, profile_id, profile_name, device, title_id, territory, started_at, renewed_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+				v.UserID, slot, v.SessionID, v.ProfileID, v.ProfileName, v.Device, titleID, v.Territory, now).Scan(&id)
+			if s.cfg.DB.Dialect.IsUniqueViolation(err) {
+				continue // taken at the same instant: the next one
+			}
+			if err != nil {
+				return 0, fmt.Errorf("playback: lease: %w", err)
+			}
+			return id, nil
 		}
-		if slot < 0 {
+		if free == 0 {
 			return 0, &DeniedError{Reason: ReasonStreamLimit, TitleID: titleID, Playing: playing}
 		}
-		var id int64
-		err = s.cfg.DB.QueryRowContext(ctx, `INSERT INTO stream_leases (user_id, slot, session_id, profile_id, profile_name, device, title_id, territory, started_at, renewed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-			v.UserID, slot, v.SessionID, v.ProfileID, v.ProfileName, v.Device, titleID, v.Territory, now).Scan(&id)
-		if s.cfg.DB.Dialect.IsUniqueViolation(err) {
-			continue // another stream took the slot at the same instant
-		}
-		if err != nil {
-			return 0, fmt.Errorf("playback: lease: %w", err)
-		}
-		return id, nil
 	}
 	playing, _, err := s.playing(ctx, v.UserID, alive)
 	if err != nil {

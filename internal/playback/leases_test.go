@@ -143,6 +143,30 @@ func TestStreamLeasesAndKeyRules(t *testing.T) {
 		if ok.Load() != 2 || refused.Load() != 8 {
 			t.Errorf("players starting at the same instant must never exceed the limit of 2: %d started, %d refused", ok.Load(), refused.Load())
 		}
+
+		// And while places are free, none is refused: fifteen players of a
+		// third account start at once under a limit of twenty.
+		roomy, err := playback.New(playback.Config{Signer: mustSigner(t, "k1", map[string][]byte{"k1": key1}), Rights: r, Titles: fakeTitles{1: 0},
+			Assets: playback.AssetFunc(func(context.Context, int64) (int64, error) { return 7, nil }), DB: db, MaxStreams: 20, Now: clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var failed atomic.Int32
+		for range 15 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v := viewer("P", "a device")
+				v.UserID = 7
+				if _, err := roomy.Start(ctx, v, 1, 0); err != nil {
+					failed.Add(1)
+					t.Logf("start: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if failed.Load() != 0 {
+			t.Errorf("a stream must not be refused while the account has free places: %d of 15 refused under a limit of 20", failed.Load())
+		}
 	})
 }
-
