@@ -336,6 +336,9 @@ func play(client *http.Client, base string, l *lineup, i int) (map[string]bool, 
 	if err != nil {
 		return nil, err
 	}
+	// Leaving, the player releases its stream (as the page does on
+	// pagehide), so the next run's viewers find their places free.
+	defer do("POST", "/api/v1/playback/stop", map[string]any{"title": l.titleID, "lease": g.Lease}, true)
 	master, err := do("GET", g.StreamURL, nil, false)
 	if err != nil {
 		return nil, err
