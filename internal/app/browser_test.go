@@ -73,6 +73,17 @@ func (b *lockedBuffer) String() string {
 // names and values) override the test's own.
 func startBrowserService(t *testing.T, extra ...map[string]string) browserService {
 	t.Helper()
+	env := map[string]string{"LINEUP_SIGNUP": "false"}
+	for _, m := range extra {
+		maps.Copy(env, m)
+	}
+	return startBrowserServiceWith(t, env)
+}
+
+// startBrowserServiceWith starts the browser tests' service with env added
+// to (or replacing) its environment.
+func startBrowserServiceWith(t *testing.T, extra map[string]string) browserService {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
 	c := newCLI(t, filepath.Join(dir, "lineup.db"))
@@ -83,9 +94,7 @@ func startBrowserService(t *testing.T, extra ...map[string]string) browserServic
 	} {
 		c.env[k] = v
 	}
-	for _, m := range extra {
-		maps.Copy(c.env, m)
-	}
+	maps.Copy(c.env, extra)
 	logs := &lockedBuffer{}
 	e := &env{stdout: io.Discard, stderr: logs, getenv: func(k string) string { return c.env[k] }}
 	_, parse := e.flags("serve")
@@ -100,7 +109,9 @@ func startBrowserService(t *testing.T, extra ...map[string]string) browserServic
 		t.Fatal(err)
 	}
 	title, err := rt.catalog.CreateTitle(ctx, catalog.Title{OriginalTitle: "后来的我们", OriginalLanguage: "zh", Year: 2018,
-		Localizations: []catalog.Localization{{Language: "en", Title: "Us and Them", Synopsis: "Two strangers meet on a train home."}}})
+		Localizations: []catalog.Localization{{Language: "en", Title: "Us and Them", Synopsis: "Two strangers meet on a train home."},
+			{Language: "zh", Title: "后来的我们", Synopsis: "春节回家的火车上，一对年轻男女相遇。"},
+			{Language: "zh-Hant", Title: "後來的我們", Synopsis: "春節回家的火車上，一對年輕男女相遇。"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/lineup/lineup/internal/protect"
+	"github.com/lineup/lineup/internal/rights"
 )
 
 // verify checks a token for an asset and turns Verify's errors into
@@ -118,7 +119,12 @@ func (s *Service) recheck(ctx context.Context, v Viewer, titleID int64, granted 
 		return &DeniedError{Reason: ReasonMaturity, TitleID: titleID}
 	}
 	now := s.cfg.Now()
-	av, err := s.cfg.Rights.Availability(ctx, titleID, v.Territory, now)
+	var av rights.Availability
+	if zr, ok := s.cfg.Rights.(zonedRights); ok && v.Zone != "" {
+		av, err = zr.Available(ctx, rights.AvailabilityQuery{TitleID: titleID, Territory: v.Territory, At: now, ViewerZone: v.Zone})
+	} else {
+		av, err = s.cfg.Rights.Availability(ctx, titleID, v.Territory, now)
+	}
 	if err != nil {
 		return fmt.Errorf("playback: check: %w", err)
 	}

@@ -45,7 +45,7 @@ const heartbeatSeconds = 15
 // playbackViewer is who the request is, as playback sees a viewer.
 func (s *Server) playbackViewer(r *http.Request) playback.Viewer {
 	v := viewerFrom(r.Context())
-	return playback.Viewer{ProfileID: v.profile.ID, MaxAge: v.MaxAge(), Territory: v.where.Territory, Home: v.session.User.HomeTerritory,
+	return playback.Viewer{ProfileID: v.profile.ID, MaxAge: v.MaxAge(), Territory: v.where.Territory, Zone: v.where.Zone, Home: v.session.User.HomeTerritory,
 		UserID: v.session.User.ID, SessionID: v.session.ID, ProfileName: v.profile.Name, Device: playback.Device(r.UserAgent())}
 }
 

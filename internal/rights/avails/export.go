@@ -26,6 +26,21 @@ type ExportRow struct {
 	AvailID   string
 }
 
+// PendingAvail is an avail imported with its window to be announced, as
+// Export writes it back.
+type PendingAvail struct {
+	TitleID            int64
+	Licensor, Licensee string
+	Type               rights.LicenseType
+	Territory          string
+	Excluded           []string
+	// Start and End are the cells as the sheet gave them ("TBA",
+	// "ESTStart", a date).
+	Start, End          string
+	Exclusive, Branding bool
+	AvailID             string
+}
+
 // DefaultRows returns the rows a license is written as when nothing else
 // is known of it: one per territory as entered (ZZ, EU and countries), each
 // with the exclusions that fall inside it; the first row carries the
@@ -81,7 +96,11 @@ func ExclusionsWithin(territory string, excluded []string) []string {
 // naming the license. Holdbacks and the forced flag have no column and are
 // not written. Nothing is written to w when an error is returned for a
 // license.
-func Export(w io.Writer, format string, ls []rights.License, titles func(id int64) TitleRef, rowsOf func(l rights.License) []ExportRow) error {
+//
+// pending are avails to be announced (they have no license): each is
+// written as its own row after the licenses, Start and End as the sheet
+// that brought it gave them ("TBA", "ESTStart").
+func Export(w io.Writer, format string, ls []rights.License, titles func(id int64) TitleRef, rowsOf func(l rights.License) []ExportRow, pending ...PendingAvail) error {
 	if titles == nil {
 		return errors.New("avails: export: no title references given")
 	}
@@ -142,6 +161,32 @@ func Export(w io.Writer, format string, ls []rights.License, titles func(id int6
 			rows = append(rows, row)
 		}
 	}
+	for _, p := range pending {
+		lt, ok := emaLicenseType(p.Type)
+		ref := titles(p.TitleID)
+		if !ok || ref.IsZero() {
+			return fmt.Errorf("avails: export avail %s: title %d or license type %s cannot be written", p.AvailID, p.TitleID, p.Type)
+		}
+		year := ""
+		if ref.Year > 0 {
+			year = strconv.Itoa(ref.Year)
+		}
+		v := map[string]string{
+			colDisplayName: p.Licensor, colLicensee: p.Licensee, colTerritory: p.Territory,
+			colTerritoryExclusion: strings.Join(p.Excluded, ", "), colWorkType: "Movie", colEntryType: "Full Extract",
+			colTitleInternalAlias: ref.Alias, colTitleDisplayUnlimited: ref.Display, colReleaseYear: year,
+			colContentID: ref.ContentID, colAltID: ref.AltID, colLicenseType: lt, colStart: p.Start, colEnd: p.End,
+			colExclusive: yesNoText(p.Exclusive), colBrandingRights: yesNoText(p.Branding), colAvailID: p.AvailID,
+		}
+		if ref.Kind == "Short" {
+			v[colWorkType] = "Short"
+		}
+		row := make([]string, len(exportColumns))
+		for i, col := range exportColumns {
+			row[i] = v[col.name]
+		}
+		rows = append(rows, row)
+	}
 	switch format {
 	case "csv":
 		return writeCSV(w, rows)
@@ -167,10 +212,39 @@ func writeCSV(w io.Writer, rows [][]string) error {
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("avails: export csv: %w", err)
 	}
+	for _, row := range rows {
+		for i, cell := range row {
+			row[i] = textCell(cell)
+		}
+	}
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("avails: export csv: %w", err)
 	}
 	return nil
+}
+
+// formulaStart holds the first characters that make a spreadsheet read a
+// CSV cell as a formula (OWASP's list for CSV injection).
+const formulaStart = "=+-@\t\r"
+
+// textCell keeps a spreadsheet from running a cell as a formula: a cell that
+// begins with one of formulaStart gets a leading apostrophe, which
+// spreadsheets read as "this is text" and do not show. readCSV takes it off
+// again, so an export imports as it was entered. The xlsx export needs none:
+// its cells are typed text.
+func textCell(s string) string {
+	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// untextCell undoes textCell.
+func untextCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStart, s[1]) >= 0 {
+		return s[1:]
+	}
+	return s
 }
 
 // writeXLSX writes the workbook: group labels in row 1, column names in row
