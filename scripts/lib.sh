@@ -93,6 +93,12 @@ ensure_chromium() {
 	command -v chromium >/dev/null 2>&1 || apt_install chromium
 }
 
+# ensure_nginx installs Debian's nginx (in /usr/sbin, often off a user's
+# PATH), which the delivery tests run deploy/nginx/ with in front of Lineup.
+ensure_nginx() {
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx
+}
+
 ensure_npm() {
 	command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 }

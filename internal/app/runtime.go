@@ -20,6 +20,7 @@ import (
 	"github.com/lineup/lineup/internal/jobs"
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
+	"github.com/lineup/lineup/internal/protect"
 	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/webhook"
 )
@@ -35,6 +36,7 @@ type runtime struct {
 	accounts *accounts.Service
 	geo      *geo.Locator
 	playback *playback.Service
+	keys     *protect.Keys
 	csrfKey  []byte
 	// registry holds the process's metrics (see newRegistry).
 	registry *prometheus.Registry
@@ -81,11 +83,19 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 		return fail(err)
 	}
 	rt.registry = newRegistry(rt)
+	secret, err := e.secretKey()
+	if err != nil {
+		return fail(err)
+	}
+	if rt.keys, err = e.openKeys(ctx, svc.db, secret); err != nil {
+		return fail(err)
+	}
 	if rt.webhook, err = e.openWebhook(rt.queue, svc); err != nil {
 		return fail(err)
 	}
 	if rt.media, err = media.New(svc.db, rt.blob, rt.queue, media.Config{
 		FFmpegPath: e.cfg.FFmpeg, FFprobePath: e.cfg.FFprobe, MaxUploadBytes: e.cfg.MaxUploadBytes, Logger: e.log,
+		Keys: rt.keys, KeyRotationSegments: e.cfg.KeyRotationSegments,
 		LoudnessLUFS: e.cfg.LoudnessLUFS, Metrics: media.NewMetrics(rt.registry),
 	}); err != nil {
 		return fail(err)
@@ -98,10 +108,6 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 		return fail(fmt.Errorf("%w: LINEUP_TRUSTED_PROXIES: %v", ErrUsage, err))
 	}
 	if rt.geo, err = geo.New(geo.Config{DBPath: e.cfg.GeoIPDB, TrustedProxies: proxies, Header: e.cfg.CountryHeader, Default: e.cfg.DefaultTerritory}); err != nil {
-		return fail(err)
-	}
-	secret, err := e.secretKey()
-	if err != nil {
 		return fail(err)
 	}
 	rt.csrfKey = derive(secret, "csrf")
@@ -121,6 +127,7 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 			a, err := rt.media.PlayableAsset(ctx, titleID)
 			return a.ID, err
 		}),
+		Keys: contentKeys(rt.media, rt.keys), DB: svc.db, MaxStreams: e.cfg.MaxStreams, TTL: e.cfg.PlaylistTTL,
 	}); err != nil {
 		return fail(err)
 	}
