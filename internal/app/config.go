@@ -46,6 +46,9 @@ type Config struct {
 	SearchDir        string
 	// LoudnessLUFS is the loudness every audio rendition is normalised to.
 	LoudnessLUFS float64
+
+	// Operating a node: health, disks and retries.
+	MinFreeBytes int64
 }
 
 // setting describes one configuration value once: its flag, its
@@ -202,6 +205,18 @@ func settings() []setting {
 			return nil
 		},
 		func(c *Config) string { return strconv.FormatFloat(c.LoudnessLUFS, 'f', -1, 64) })
+
+	// Operating a node.
+	add(setting{flag: "min-free-bytes", env: "LINEUP_MIN_FREE_BYTES", def: "268435456", help: "free space below which a disk Lineup writes to makes /readyz not ready"},
+		func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return fmt.Errorf("LINEUP_MIN_FREE_BYTES must be a number of bytes, not %q", v)
+			}
+			c.MinFreeBytes = n
+			return nil
+		},
+		func(c *Config) string { return strconv.FormatInt(c.MinFreeBytes, 10) })
 	return out
 }
 

@@ -18,7 +18,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, http.StatusOK, "signin", s.page(r, "Sign in", "", signinPage{SignUpOpen: s.Accounts.SignUpOpen(), Next: r.URL.Query().Get("next")}))
+	return s.render(w, http.StatusOK, "signin", s.page(r, s.localeOf(r).T("Sign in"), "", signinPage{SignUpOpen: s.Accounts.SignUpOpen(), Next: r.URL.Query().Get("next")}))
 }
 
 // signin checks the password and starts a session. A wrong password and an
@@ -38,13 +38,13 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		case errors.As(err, &le):
 			status = http.StatusTooManyRequests
 			w.Header().Set("Retry-After", strconv.Itoa(int(le.RetryAfter.Seconds())+1))
-			p.Error = le.Error()
+			p.Error = s.localeOf(r).T("Too many attempts. Try again in %d seconds.", int(le.RetryAfter.Seconds())+1)
 		case errors.Is(err, accounts.ErrInvalidCredentials):
-			p.Error = "That email and password don't match an account."
+			p.Error = s.localeOf(r).T("That email and password don't match an account.")
 		default:
 			return err
 		}
-		return s.render(w, status, "signin", s.page(r, "Sign in", "", p))
+		return s.render(w, status, "signin", s.page(r, s.localeOf(r).T("Sign in"), "", p))
 	}
 	s.setSessionCookie(w, r, sess.Token, sess.ExpiresAt)
 	http.Redirect(w, r, "/profiles?next="+urlQuery(next), http.StatusSeeOther)
@@ -55,7 +55,7 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
 	if !s.Accounts.SignUpOpen() {
 		return errForbidden("this service does not take new sign-ups; ask its operator for an account")
 	}
-	return s.render(w, http.StatusOK, "signin", s.page(r, "Create account", "", signinPage{SignUp: true}))
+	return s.render(w, http.StatusOK, "signin", s.page(r, s.localeOf(r).T("Create account"), "", signinPage{SignUp: true}))
 }
 
 func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
@@ -68,7 +68,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		var inv invalidField
 		if errors.As(err, &inv) {
 			_, _, reason := inv.InvalidField()
-			return s.render(w, http.StatusBadRequest, "signin", s.page(r, "Create account", "", signinPage{SignUp: true, Email: email, Error: reason}))
+			return s.render(w, http.StatusBadRequest, "signin", s.page(r, s.localeOf(r).T("Create account"), "", signinPage{SignUp: true, Email: email, Error: s.localeOf(r).Text(reason)}))
 		}
 		return err
 	}
