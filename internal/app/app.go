@@ -45,6 +45,7 @@ func commands() []command {
 		{"records", "--territory CC [--director-gender G] [--language L]", "who held a box-office record when", runRecords},
 		{"editorial", "import FILE|list --title ID", "interviews and stories", runEditorial},
 		{"top10", "[--territory CC] [--week DATE]", "a territory's weekly Top 10", runTopTen},
+		{"keys", "new-kek|check|rotate-kek --new-kek-file F", "content keys: make a KEK, check or re-wrap every key", runKeys},
 	}
 }
 

@@ -1,13 +1,16 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/lineup/lineup/internal/accounts"
+	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/media"
@@ -42,9 +46,32 @@ func chromium(t *testing.T) string {
 type browserService struct {
 	url     string
 	titleID int64
+	rt      *runtime
+	// log holds everything the service logged.
+	log *lockedBuffer
 }
 
-func startBrowserService(t *testing.T) browserService {
+// lockedBuffer is a bytes.Buffer safe for the server's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startBrowserService starts the service; extra settings (environment
+// names and values) override the test's own.
+func startBrowserService(t *testing.T, extra ...map[string]string) browserService {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
@@ -56,7 +83,11 @@ func startBrowserService(t *testing.T) browserService {
 	} {
 		c.env[k] = v
 	}
-	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return c.env[k] }}
+	for _, m := range extra {
+		maps.Copy(c.env, m)
+	}
+	logs := &lockedBuffer{}
+	e := &env{stdout: io.Discard, stderr: logs, getenv: func(k string) string { return c.env[k] }}
 	_, parse := e.flags("serve")
 	if err := parse(nil); err != nil {
 		t.Fatal(err)
@@ -122,7 +153,7 @@ func startBrowserService(t *testing.T) browserService {
 		<-done
 		rt.close(context.Background())
 	})
-	return browserService{url: "http://" + <-addrc, titleID: title.ID}
+	return browserService{url: "http://" + <-addrc, titleID: title.ID, rt: rt, log: logs}
 }
 
 func newBrowser(t *testing.T, headers map[string]any) context.Context {
@@ -173,7 +204,8 @@ func TestBrowserWatchesAFilm(t *testing.T) {
 	if _, err := os.Stat("../web/static/vendor/hls.min.js"); err != nil {
 		t.Fatal("hls.js is not built into the pages: run scripts/build-assets (scripts/test does)")
 	}
-	svc := startBrowserService(t)
+	// Tokens live 10 s, so the player must refresh its token while it plays.
+	svc := startBrowserService(t, map[string]string{"LINEUP_LOG_LEVEL": "info", "LINEUP_PLAYLIST_TTL": "10s"})
 	ctx := newBrowser(t, nil)
 	signIn(t, ctx, svc.url, "us@viewer.test")
 	shot(t, ctx, "home")
@@ -238,6 +270,52 @@ func TestBrowserWatchesAFilm(t *testing.T) {
 		t.Errorf("the player must offer the subtitle track, offers %d", subtitleTracks)
 	}
 	shot(t, ctx, "watch")
+
+	// What played was encrypted: the asset is published protected, and
+	// hls.js fetched the key from the viewer's key URI.
+	a, err := svc.rt.media.PlayableAsset(context.Background(), svc.titleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := blob.ReadManifest(context.Background(), svc.rt.blob, a.PublishedPrefix); err != nil || m.Meta[media.MetaProtection] != media.ProtectionAES128 {
+		t.Errorf("the title played must be encrypted (HLS AES-128): %v %v", m.Meta, err)
+	}
+	if !strings.Contains(svc.log.String(), "route=/keys/{token}/{asset}/{n} status=200") {
+		t.Errorf("the player must have fetched the content key from its key URI")
+	}
+	// The player refreshes its 10-second token before it expires.
+	refreshed := 0
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && refreshed < 2; time.Sleep(250 * time.Millisecond) {
+		refreshed = strings.Count(svc.log.String(), "route=/api/v1/playback status=200")
+	}
+	if refreshed < 2 {
+		t.Errorf("the player must refresh its 10-second playlist token while it plays; POST /api/v1/playback succeeded %d time(s)", refreshed)
+	}
+	if st, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("status").textContent`)); strings.Contains(st, "stopped") {
+		t.Errorf("a refreshed token must keep the stream going: %q", st)
+	}
+	// The viewer moves to a country outside the license: the service stops
+	// the stream at its next heartbeat and the page says why.
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"X-Test-Country": "CN"}}); err != nil {
+		t.Fatal(err)
+	}
+	var moved string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		moved, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("status").textContent`))
+		if strings.Contains(moved, "China") {
+			break
+		}
+	}
+	shot(t, ctx, "watch-moved")
+	if !strings.Contains(moved, "you are now in China") {
+		t.Errorf("a viewer who moves to a country outside the license must see why playback stopped, not a stalled spinner; status %q", moved)
+	}
+	if paused, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("video").paused`)); !paused {
+		t.Errorf("playback must stop when the service refuses the stream")
+	}
 
 	// A second viewer, placed in France, where the license opens next month.
 	ctx2 := newBrowser(t, map[string]any{"X-Test-Country": "FR"})

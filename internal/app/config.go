@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -46,6 +47,12 @@ type Config struct {
 	SearchDir        string
 	// LoudnessLUFS is the loudness every audio rendition is normalised to.
 	LoudnessLUFS float64
+	// Delivery (issue 9): content protection, playlist tokens, streams.
+	KEKFile             string
+	KeyRotationSegments int
+	PlaylistTTL         time.Duration
+	MaxStreams          int
+	MediaURL            string
 
 	// Operating a node: health, disks and retries.
 	MinFreeBytes int64
@@ -205,6 +212,7 @@ func settings() []setting {
 			return nil
 		},
 		func(c *Config) string { return strconv.FormatFloat(c.LoudnessLUFS, 'f', -1, 64) })
+	addDeliverySettings(add)
 
 	// Operating a node.
 	add(setting{flag: "min-free-bytes", env: "LINEUP_MIN_FREE_BYTES", def: "268435456", help: "free space below which a disk Lineup writes to makes /readyz not ready"},
@@ -218,6 +226,51 @@ func settings() []setting {
 		},
 		func(c *Config) string { return strconv.FormatInt(c.MinFreeBytes, 10) })
 	return out
+}
+
+// addDeliverySettings adds the settings of encrypted delivery (issue 9).
+func addDeliverySettings(add func(setting, func(*Config, string) error, func(*Config) string)) {
+	whole := func(env string, p func(*Config) *int, least int) (func(*Config, string) error, func(*Config) string) {
+		return func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < least {
+					return fmt.Errorf("%s must be a whole number of at least %d, not %q", env, least, v)
+				}
+				*p(c) = n
+				return nil
+			}, func(c *Config) string {
+				return strconv.Itoa(*p(c))
+			}
+	}
+	add(setting{flag: "kek-file", env: "LINEUP_KEK_FILE", def: "", help: "file holding the key-encryption key that wraps content keys (64 hex digits, `lineup keys new-kek`); default: derived from the secret key"},
+		func(c *Config, v string) error { c.KEKFile = v; return nil }, func(c *Config) string { return c.KEKFile })
+	set, get := whole("LINEUP_KEY_ROTATION_SEGMENTS", func(c *Config) *int { return &c.KeyRotationSegments }, 0)
+	add(setting{flag: "key-rotation-segments", env: "LINEUP_KEY_ROTATION_SEGMENTS", def: "0", help: "start a new content key every so many segments (0: one key per rendition set)"}, set, get)
+	add(setting{flag: "playlist-ttl", env: "LINEUP_PLAYLIST_TTL", def: "10m", help: "how long a playlist token lives; the player refreshes it while it plays"},
+		func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 10*time.Second {
+				return fmt.Errorf("LINEUP_PLAYLIST_TTL must be a duration of at least 10s such as 10m, not %q", v)
+			}
+			c.PlaylistTTL = d
+			return nil
+		},
+		func(c *Config) string { return c.PlaylistTTL.String() })
+	set, get = whole("LINEUP_MAX_STREAMS", func(c *Config) *int { return &c.MaxStreams }, 1)
+	add(setting{flag: "max-streams", env: "LINEUP_MAX_STREAMS", def: "4", help: "streams an account may play at once"}, set, get)
+	add(setting{flag: "media-url", env: "LINEUP_MEDIA_URL", def: "", help: "origin the shared segment paths are served from, such as a CDN's https://media.example (default: this server)"},
+		func(c *Config, v string) error {
+			v = strings.TrimRight(v, "/")
+			if v != "" {
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+					return fmt.Errorf("LINEUP_MEDIA_URL must be an origin such as https://media.example, not %q", v)
+				}
+			}
+			c.MediaURL = v
+			return nil
+		},
+		func(c *Config) string { return c.MediaURL })
 }
 
 // configFlags registers every setting on fs and returns a function that,

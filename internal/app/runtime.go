@@ -18,6 +18,7 @@ import (
 	"github.com/lineup/lineup/internal/jobs"
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
+	"github.com/lineup/lineup/internal/protect"
 	"github.com/lineup/lineup/internal/store"
 )
 
@@ -32,6 +33,7 @@ type runtime struct {
 	accounts *accounts.Service
 	geo      *geo.Locator
 	playback *playback.Service
+	keys     *protect.Keys
 	csrfKey  []byte
 }
 
@@ -70,9 +72,17 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 	if rt.queue, err = jobs.New(ctx, svc.db, jobs.Config{DatabaseURL: dsn, Work: work}); err != nil {
 		return fail(err)
 	}
+	secret, err := e.secretKey()
+	if err != nil {
+		return fail(err)
+	}
+	if rt.keys, err = e.openKeys(ctx, svc.db, secret); err != nil {
+		return fail(err)
+	}
 	if rt.media, err = media.New(svc.db, rt.blob, rt.queue, media.Config{
 		FFmpegPath: e.cfg.FFmpeg, FFprobePath: e.cfg.FFprobe, MaxUploadBytes: e.cfg.MaxUploadBytes, Logger: e.log,
 		LoudnessLUFS: e.cfg.LoudnessLUFS,
+		Keys:         rt.keys, KeyRotationSegments: e.cfg.KeyRotationSegments,
 	}); err != nil {
 		return fail(err)
 	}
@@ -84,10 +94,6 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 		return fail(fmt.Errorf("%w: LINEUP_TRUSTED_PROXIES: %v", ErrUsage, err))
 	}
 	if rt.geo, err = geo.New(geo.Config{DBPath: e.cfg.GeoIPDB, TrustedProxies: proxies, Header: e.cfg.CountryHeader, Default: e.cfg.DefaultTerritory}); err != nil {
-		return fail(err)
-	}
-	secret, err := e.secretKey()
-	if err != nil {
 		return fail(err)
 	}
 	rt.csrfKey = derive(secret, "csrf")
@@ -107,6 +113,7 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 			a, err := rt.media.PlayableAsset(ctx, titleID)
 			return a.ID, err
 		}),
+		Keys: contentKeys(rt.media, rt.keys), DB: svc.db, MaxStreams: e.cfg.MaxStreams, TTL: e.cfg.PlaylistTTL,
 	}); err != nil {
 		return fail(err)
 	}

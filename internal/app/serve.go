@@ -93,6 +93,7 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		Search:           idx,
 		Plays:            plays,
 		Registry:         reg,
+		MediaURL:         e.cfg.MediaURL,
 		Disks:            e.disks(rt),
 		MinFreeBytes:     e.cfg.MinFreeBytes,
 	})

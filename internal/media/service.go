@@ -80,6 +80,13 @@ type Config struct {
 	// LoudnessLUFS is the integrated loudness every audio rendition is
 	// normalised to; 0 means DefaultLoudnessLUFS.
 	LoudnessLUFS float64
+	// Keys, when set, makes the content keys every new asset's media
+	// segments are encrypted with (HLS AES-128, see protect.go); nil
+	// publishes clear assets.
+	Keys KeyMaker
+	// KeyRotationSegments starts a new content key every so many segments;
+	// 0 means one key for the whole rendition set.
+	KeyRotationSegments int
 }
 
 func (c Config) withDefaults() Config {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -220,6 +221,18 @@ func (w *encodeWorker) encode(ctx context.Context, a Asset, staging string) erro
 		return err
 	}
 
+	meta := map[string]string{}
+	if s.cfg.Keys != nil {
+		periods, err := protectRenditions(ctx, s.cfg.Keys, a.ID, staging, req.OutDir, out.Encode, s.cfg.KeyRotationSegments)
+		if err != nil {
+			return err
+		}
+		if out.Files, err = listOutput(req.OutDir); err != nil {
+			return err
+		}
+		meta[MetaProtection], meta[MetaKeyPeriods] = ProtectionAES128, strconv.Itoa(periods)
+	}
+
 	ladder := make([]LadderRung, len(out.Encode.Rungs))
 	for i, r := range out.Encode.Rungs {
 		ladder[i] = LadderRung{Name: r.Name, Width: r.Width, Height: r.Height, Bitrate: r.Bitrate}
@@ -242,6 +255,7 @@ func (w *encodeWorker) encode(ctx context.Context, a Asset, staging string) erro
 		"master":      ffmpeg.MasterName,
 		"thumbnails":  ThumbnailsTrack,
 	}}
+	maps.Copy(m.Meta, meta)
 	if err := blob.Publish(ctx, s.blobs, staging, m); err != nil {
 		return fmt.Errorf("media: encode: %w", err)
 	}

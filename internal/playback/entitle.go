@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/protect"
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
 )
@@ -17,10 +17,10 @@ type Rights interface {
 	Availability(ctx context.Context, titleID int64, territory string, at time.Time) (rights.Availability, error)
 }
 
-// Titles looks a title up; *catalog.Service satisfies it. Entitle reads
-// only MinAge.
+// Titles tells a title's maturity; *catalog.Service satisfies it. A
+// missing title is an error wrapping store.ErrNotFound.
 type Titles interface {
-	GetTitle(ctx context.Context, id int64) (catalog.Title, error)
+	MinAge(ctx context.Context, id int64) (int, error)
 }
 
 // Assets says which asset of a title plays: the ID of a ready asset, or an
@@ -37,6 +37,22 @@ func (f AssetFunc) PlayableAsset(ctx context.Context, titleID int64) (int64, err
 	return f(ctx, titleID)
 }
 
+// KeySource hands out an asset's content keys, unwrapped; the key
+// handler's only way to them. index is the key period (the N of the stored
+// playlists' "lineup-key:N"). A key that does not exist is an error
+// wrapping store.ErrNotFound.
+type KeySource interface {
+	ContentKey(ctx context.Context, assetID int64, index int) (protect.Key, error)
+}
+
+// KeyFunc adapts a function to the KeySource interface.
+type KeyFunc func(ctx context.Context, assetID int64, index int) (protect.Key, error)
+
+// ContentKey calls f.
+func (f KeyFunc) ContentKey(ctx context.Context, assetID int64, index int) (protect.Key, error) {
+	return f(ctx, assetID, index)
+}
+
 // Config is what a Service needs. Signer, Rights, Titles and Assets are
 // required.
 type Config struct {
@@ -44,15 +60,32 @@ type Config struct {
 	Rights Rights
 	Titles Titles
 	Assets Assets
-	// TTL is the longest a token lives; zero means 6 hours. A token never
-	// outlives the license window it was granted under.
+	// Keys delivers content keys; nil refuses every key request.
+	Keys KeySource
+	// DB keeps stream leases; nil means no stream limit.
+	DB *store.DB
+	// MaxStreams is how many streams an account may play at once; zero
+	// means DefaultMaxStreams.
+	MaxStreams int
+	// TTL is the longest a playlist token lives (LINEUP_PLAYLIST_TTL); zero
+	// means DefaultTTL. A token never outlives the license window it was
+	// granted under; the player asks for a fresh one before it expires.
 	TTL time.Duration
 	// Now returns the current instant; nil means time.Now.
 	Now func() time.Time
 }
 
-// Service decides entitlements and signs their tokens. It is safe for
-// concurrent use.
+// Defaults.
+const (
+	DefaultTTL        = 10 * time.Minute
+	DefaultMaxStreams = 4
+	// LeaseLapse is how long a stream lease lives after its last
+	// heartbeat.
+	LeaseLapse = 60 * time.Second
+)
+
+// Service decides entitlements, signs their tokens, keeps stream leases
+// and delivers content keys. It is safe for concurrent use.
 type Service struct {
 	cfg Config
 }
@@ -63,7 +96,10 @@ func New(cfg Config) (*Service, error) {
 		return nil, errors.New("playback: Signer, Rights, Titles and Assets are all required")
 	}
 	if cfg.TTL <= 0 {
-		cfg.TTL = 6 * time.Hour
+		cfg.TTL = DefaultTTL
+	}
+	if cfg.MaxStreams <= 0 {
+		cfg.MaxStreams = DefaultMaxStreams
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -74,13 +110,27 @@ func New(cfg Config) (*Service, error) {
 // Signer returns the Signer that stream handlers verify tokens with.
 func (s *Service) Signer() *Signer { return s.cfg.Signer }
 
+// TTL is the longest a playlist token lives.
+func (s *Service) TTL() time.Duration { return s.cfg.TTL }
+
 // Viewer is who asks to play: the profile, its maturity limit and the
-// territory the request was placed in (geo.Result.Territory).
+// territory the request was placed in (geo.Result.Territory), and for
+// leases and key checks the account, session and device.
 type Viewer struct {
 	ProfileID int64
 	// MaxAge is the profile's maturity limit (accounts.Profile.MaxAge).
 	MaxAge    int
 	Territory string
+	// Home is the account's home country ("" when unknown).
+	Home string
+	// UserID and SessionID name the account and the signed-in session
+	// (accounts.Session.ID); without a session no key is delivered.
+	UserID    int64
+	SessionID string
+	// ProfileName and Device describe the stream to whoever is refused
+	// for too many streams ("Alex", "Firefox on Linux").
+	ProfileName string
+	Device      string
 }
 
 // Grant is a decision to let a viewer play: the signed token and what it
@@ -93,95 +143,68 @@ type Grant struct {
 	Availability rights.Availability
 }
 
-// Reason names why Entitle refused.
-type Reason string
-
-const (
-	// ReasonMaturity: the title's minimum age is above the profile's limit.
-	ReasonMaturity Reason = "maturity"
-	// ReasonNotAvailable: no license of the service covers the territory
-	// now.
-	ReasonNotAvailable Reason = "not_available"
-	// ReasonNoMedia: the title has no playable asset yet.
-	ReasonNoMedia Reason = "no_media"
-)
-
-// Sentinels matched by a *DeniedError of the same reason.
-var (
-	ErrMaturity     = errors.New("the title is above this profile's maturity limit")
-	ErrNotAvailable = errors.New("the title is not available in this territory now")
-	ErrNoMedia      = errors.New("the title has nothing to play yet")
-)
-
-// DeniedError says that a viewer may not play a title and why. errors.Is
-// matches ErrMaturity, ErrNotAvailable or ErrNoMedia by Reason. Maturity
-// and availability refusals are HTTP 403; no media is 409.
-type DeniedError struct {
-	Reason  Reason
-	TitleID int64
-	// Availability is set for ReasonNotAvailable: when the title comes
-	// (StartsAt of the next window), if it is known, so the page can say
-	// "Available from 22 June".
-	Availability rights.Availability
-}
-
-// Error states the reason in words a viewer may read.
-func (e *DeniedError) Error() string { return e.sentinel().Error() }
-
-// Is matches the sentinel of the error's reason.
-func (e *DeniedError) Is(target error) bool { return target == e.sentinel() }
-
-func (e *DeniedError) sentinel() error {
-	switch e.Reason {
-	case ReasonMaturity:
-		return ErrMaturity
-	case ReasonNoMedia:
-		return ErrNoMedia
-	}
-	return ErrNotAvailable
-}
-
-// Entitle decides whether a viewer may start a title now and, if so,
-// returns a token for the title's playable asset. It checks, in order: the
-// title exists (else an error wrapping store.ErrNotFound), its MinAge is
-// within v.MaxAge (a kids profile never learns more), it is available to
-// the service in v.Territory now, and it has a playable asset; a refusal is
-// a *DeniedError. The token expires at now + TTL or at the end of the
-// availability, whichever is first, so a window that closes while someone
-// watches stops the next playlist fetch.
-func (s *Service) Entitle(ctx context.Context, v Viewer, titleID int64) (Grant, error) {
-	if v.ProfileID <= 0 {
-		return Grant{}, errors.New("playback: entitle: no profile chosen")
-	}
-	t, err := s.cfg.Titles.GetTitle(ctx, titleID)
+// Check decides whether a viewer may start a title now, signing nothing
+// and taking no lease: the watch page asks it to show a reason instead of
+// a player. It checks, in order: the title exists (else an error wrapping
+// store.ErrNotFound), its minimum age is within v.MaxAge (a kids profile
+// never learns more), it is available to the service in v.Territory now,
+// and it has a playable asset; a refusal is a *DeniedError. It returns
+// the asset and the availability.
+func (s *Service) Check(ctx context.Context, v Viewer, titleID int64) (int64, rights.Availability, error) {
+	minAge, err := s.cfg.Titles.MinAge(ctx, titleID)
 	if err != nil {
-		return Grant{}, fmt.Errorf("playback: entitle: %w", err)
+		return 0, rights.Availability{}, fmt.Errorf("playback: entitle: %w", err)
 	}
-	if t.MinAge > v.MaxAge {
-		return Grant{}, &DeniedError{Reason: ReasonMaturity, TitleID: titleID}
+	if minAge > v.MaxAge {
+		return 0, rights.Availability{}, &DeniedError{Reason: ReasonMaturity, TitleID: titleID}
 	}
 	now := s.cfg.Now()
 	av, err := s.cfg.Rights.Availability(ctx, titleID, v.Territory, now)
 	if err != nil {
-		return Grant{}, fmt.Errorf("playback: entitle: %w", err)
+		return 0, av, fmt.Errorf("playback: entitle: %w", err)
 	}
+	// Tokens carry whole seconds: a window that ends before the next one
+	// gives nothing to play.
+	if !av.Available || av.EndsAt != nil && av.EndsAt.Unix() <= now.Unix() {
+		return 0, av, &DeniedError{Reason: ReasonNotAvailable, TitleID: titleID, Availability: av}
+	}
+	assetID, err := s.cfg.Assets.PlayableAsset(ctx, titleID)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, av, &DeniedError{Reason: ReasonNoMedia, TitleID: titleID}
+	}
+	if err != nil {
+		return 0, av, fmt.Errorf("playback: entitle: asset: %w", err)
+	}
+	return assetID, av, nil
+}
+
+// Entitle decides whether a viewer may start a title now (see Check) and,
+// if so, returns a token for the title's playable asset, bound to the
+// viewer's profile, territory, home, session and leaseID (0 for none). The
+// token expires at now + TTL or at the end of the availability, whichever
+// is first, so a window that closes while someone watches stops the next
+// playlist fetch.
+func (s *Service) Entitle(ctx context.Context, v Viewer, titleID int64) (Grant, error) {
+	return s.entitle(ctx, v, titleID, 0)
+}
+
+func (s *Service) entitle(ctx context.Context, v Viewer, titleID, leaseID int64) (Grant, error) {
+	if v.ProfileID <= 0 {
+		return Grant{}, errors.New("playback: entitle: no profile chosen")
+	}
+	assetID, av, err := s.Check(ctx, v, titleID)
+	if err != nil {
+		return Grant{}, err
+	}
+	now := s.cfg.Now()
 	exp := now.Add(s.cfg.TTL)
 	if av.EndsAt != nil && av.EndsAt.Before(exp) {
 		exp = *av.EndsAt
 	}
 	// Tokens carry whole seconds, rounded down: never past the window.
 	exp = time.Unix(exp.Unix(), 0).UTC()
-	if !av.Available || !exp.After(now) {
-		return Grant{}, &DeniedError{Reason: ReasonNotAvailable, TitleID: titleID, Availability: av}
-	}
-	assetID, err := s.cfg.Assets.PlayableAsset(ctx, titleID)
-	if errors.Is(err, store.ErrNotFound) {
-		return Grant{}, &DeniedError{Reason: ReasonNoMedia, TitleID: titleID}
-	}
-	if err != nil {
-		return Grant{}, fmt.Errorf("playback: entitle: asset: %w", err)
-	}
-	c := Claims{AssetID: assetID, ProfileID: v.ProfileID, TitleID: titleID, Territory: v.Territory, ExpiresAt: exp}
+	c := Claims{AssetID: assetID, ProfileID: v.ProfileID, TitleID: titleID, Territory: v.Territory, ExpiresAt: exp,
+		Home: v.Home, SessionID: v.SessionID, LeaseID: leaseID}
 	tok, err := s.cfg.Signer.Sign(c)
 	if err != nil {
 		return Grant{}, fmt.Errorf("playback: entitle: %w", err)

@@ -23,12 +23,12 @@ func (f fakeRights) Availability(_ context.Context, _ int64, territory string, _
 
 type fakeTitles map[int64]int // title ID → min age
 
-func (f fakeTitles) GetTitle(_ context.Context, id int64) (catalog.Title, error) {
+func (f fakeTitles) MinAge(_ context.Context, id int64) (int, error) {
 	age, ok := f[id]
 	if !ok {
-		return catalog.Title{}, fmt.Errorf("catalog: get title %d: %w", id, store.ErrNotFound)
+		return 0, fmt.Errorf("catalog: get title %d: %w", id, store.ErrNotFound)
 	}
-	return catalog.Title{ID: id, MinAge: age}, nil
+	return age, nil
 }
 
 func ptr(t time.Time) *time.Time { return &t }
@@ -36,11 +36,11 @@ func ptr(t time.Time) *time.Time { return &t }
 func TestEntitle(t *testing.T) {
 	now := t0
 	start := now.Add(-24 * time.Hour)
-	soon := now.Add(2 * time.Hour)
+	soon := now.Add(5 * time.Minute)
 	later := now.Add(30 * 24 * time.Hour)
 	r := fakeRights{
 		"PH": {Available: true, LicenseID: 1, StartsAt: &start},                    // open-ended
-		"US": {Available: true, LicenseID: 2, StartsAt: &start, EndsAt: ptr(soon)}, // ends in 2 h
+		"US": {Available: true, LicenseID: 2, StartsAt: &start, EndsAt: ptr(soon)}, // ends in 5 min
 		"FR": {Available: true, LicenseID: 3, StartsAt: &start, EndsAt: ptr(later)},
 		"JP": {Available: false, LicenseID: 4, StartsAt: ptr(later)}, // coming in 30 days
 		"GB": {Available: true, LicenseID: 5, StartsAt: &start, EndsAt: ptr(now.Add(400 * time.Millisecond))},
@@ -69,10 +69,10 @@ func TestEntitle(t *testing.T) {
 		expires time.Time
 		rule    string
 	}{
-		{"open-ended", in(adult, "PH"), 1, nil, now.Add(6 * time.Hour), "an open-ended window gives a token for the TTL"},
+		{"open-ended", in(adult, "PH"), 1, nil, now.Add(playback.DefaultTTL), "an open-ended window gives a token for the playlist TTL"},
 		{"window ends first", in(adult, "US"), 1, nil, soon, "a token never outlives the license window"},
-		{"window ends later", in(adult, "FR"), 1, nil, now.Add(6 * time.Hour), "a far window end leaves the TTL"},
-		{"adult title, adult profile", in(adult, "PH"), 2, nil, now.Add(6 * time.Hour), "a title within the limit plays"},
+		{"window ends later", in(adult, "FR"), 1, nil, now.Add(playback.DefaultTTL), "a far window end leaves the TTL"},
+		{"adult title, adult profile", in(adult, "PH"), 2, nil, now.Add(playback.DefaultTTL), "a title within the limit plays"},
 		{"adult title, kids profile", in(kids, "PH"), 2, playback.ErrMaturity, time.Time{}, "a kids profile may not play an adult title"},
 		{"maturity before availability", in(kids, "JP"), 2, playback.ErrMaturity, time.Time{}, "a kids profile is refused for maturity before anything else"},
 		{"not yet", in(adult, "JP"), 1, playback.ErrNotAvailable, time.Time{}, "a window not yet open is refused"},
@@ -167,9 +167,9 @@ func TestEntitleWithRights(t *testing.T) {
 		if _, err := s.Entitle(ctx, playback.Viewer{ProfileID: 2, MaxAge: 12, Territory: "PH"}, adultID); !errors.Is(err, playback.ErrMaturity) {
 			t.Errorf("a kids profile is refused an 18 title: %v", err)
 		}
-		// Two hours before the window closes in Manila the token lasts two hours.
+		// Five minutes before the window closes in Manila the token lasts five minutes.
 		end := time.Date(2018, 9, 1, 0, 0, 0, 0, rights.Zone("PH"))
-		now = end.Add(-2 * time.Hour)
+		now = end.Add(-5 * time.Minute)
 		g, err := s.Entitle(ctx, ph, titleID)
 		if err != nil {
 			t.Fatal(err)

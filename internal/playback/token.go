@@ -18,6 +18,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -41,6 +42,16 @@ type Claims struct {
 	// KeyID names the key that signed the token. Sign ignores it and uses
 	// the current key; Verify sets it.
 	KeyID string
+	// Home is the viewer's home country ("" when unknown), so that a
+	// playlist request can place the viewer again (geo's portability rule)
+	// without reading the account.
+	Home string
+	// SessionID is the session the token was granted to (accounts'
+	// Session.ID, 64 hexadecimal digits), or "" for none. A key request
+	// must come from that session, still alive.
+	SessionID string
+	// LeaseID is the stream lease the playback holds, 0 for none.
+	LeaseID int64
 }
 
 // Allows reports whether the claims cover the given asset. A stream handler
@@ -63,7 +74,7 @@ var (
 )
 
 const (
-	tokenVersion = 1
+	tokenVersion = 2
 	maxKeyID     = 32
 	// MinKeyLength is the shortest signing key accepted, in bytes.
 	MinKeyLength = 32
@@ -136,6 +147,12 @@ func (s *Signer) Sign(c Claims) (string, error) {
 		return "", fmt.Errorf("playback: sign: territory %q is not a country code", c.Territory)
 	case c.ExpiresAt.Unix() <= 0 || c.ExpiresAt.Unix() > maxExpiry:
 		return "", fmt.Errorf("playback: sign: expiry %v is not a plausible instant", c.ExpiresAt)
+	case c.Home != "" && !validTerritory(c.Home):
+		return "", fmt.Errorf("playback: sign: home %q is not a country code", c.Home)
+	case c.SessionID != "" && !validSessionID(c.SessionID):
+		return "", fmt.Errorf("playback: sign: session %q is not a session ID", c.SessionID)
+	case c.LeaseID < 0:
+		return "", fmt.Errorf("playback: sign: lease %d is negative", c.LeaseID)
 	}
 	c.KeyID = s.current
 	payload := encodeClaims(c)
@@ -156,16 +173,36 @@ func encodeClaims(c Claims) []byte {
 	b = binary.AppendUvarint(b, uint64(c.AssetID))
 	b = binary.AppendUvarint(b, uint64(c.ProfileID))
 	b = binary.AppendUvarint(b, uint64(c.TitleID))
+	b = binary.AppendUvarint(b, uint64(c.LeaseID))
 	b = append(b, c.Territory...)
+	b = append(b, byte(len(c.Home)))
+	b = append(b, c.Home...)
+	sess, _ := hex.DecodeString(c.SessionID)
+	b = append(b, byte(len(sess)))
+	b = append(b, sess...)
 	b = binary.AppendUvarint(b, uint64(c.ExpiresAt.Unix()))
 	return b
+}
+
+// validSessionID tells a session ID: 64 lower-case hexadecimal digits.
+func validSessionID(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Verify checks a token and returns its claims. now is the instant of the
 // request; a token is valid while now is before its ExpiresAt. The error,
 // wrapped, is ErrMalformed, ErrUnknownKey, ErrBadSignature or ErrExpired,
 // checked in that order (the MAC is compared in constant time before any
-// claim is believed). Verify reads no database; the caller still checks
+// claim is believed). With ErrExpired it also returns the genuine claims,
+// so a caller can say why the token ended; they grant nothing. Verify reads no database; the caller still checks
 // Claims.Allows for the asset requested.
 func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 	if len(token) > maxTokenLength {
@@ -199,7 +236,7 @@ func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 		return Claims{}, fmt.Errorf("playback: token: %w", ErrMalformed)
 	}
 	if !now.Before(c.ExpiresAt) {
-		return Claims{}, fmt.Errorf("playback: token expired at %s: %w", c.ExpiresAt.Format(time.RFC3339), ErrExpired)
+		return c, fmt.Errorf("playback: token expired at %s: %w", c.ExpiresAt.Format(time.RFC3339), ErrExpired)
 	}
 	return c, nil
 }
@@ -220,17 +257,30 @@ func decodeClaims(b []byte) (Claims, error) {
 		}
 		ids[i], rest = v, rest[k:]
 	}
-	if len(rest) < 2 {
+	lease, k := binary.Uvarint(rest)
+	if k <= 0 || lease > 1<<63-1 {
+		return Claims{}, bad
+	}
+	c.LeaseID, rest = int64(lease), rest[k:]
+	if len(rest) < 3 {
 		return Claims{}, bad
 	}
 	c.Territory, rest = string(rest[:2]), rest[2:]
+	if n := int(rest[0]); n != 0 && n != 2 || len(rest) < 1+n+1 {
+		return Claims{}, bad
+	}
+	c.Home, rest = string(rest[1:1+int(rest[0])]), rest[1+int(rest[0]):]
+	if n := int(rest[0]); n != 0 && n != sha256.Size || len(rest) < 1+n {
+		return Claims{}, bad
+	}
+	c.SessionID, rest = hex.EncodeToString(rest[1:1+int(rest[0])]), rest[1+int(rest[0]):]
 	exp, k := binary.Uvarint(rest)
 	if k <= 0 || k != len(rest) || exp == 0 || exp > maxExpiry {
 		return Claims{}, bad
 	}
 	c.AssetID, c.ProfileID, c.TitleID = int64(ids[0]), int64(ids[1]), int64(ids[2])
 	c.ExpiresAt = time.Unix(int64(exp), 0).UTC()
-	if !validKeyID(c.KeyID) || !validTerritory(c.Territory) || !bytes.Equal(encodeClaims(c), b) {
+	if !validKeyID(c.KeyID) || !validTerritory(c.Territory) || c.Home != "" && !validTerritory(c.Home) || !bytes.Equal(encodeClaims(c), b) {
 		return Claims{}, bad
 	}
 	return c, nil

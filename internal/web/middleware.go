@@ -136,7 +136,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if methodLabel(method) == "other" && len(method) > 16 {
 			method = method[:16] + "…"
 		}
-		s.Log.Info("request", "method", method, "path", r.URL.Path, "route", routeOf(rec),
+		s.Log.Info("request", "method", method, "path", redactPath(r.URL.Path), "route", routeOf(rec),
 			"status", rec.status, "bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000,
 			"remote", r.RemoteAddr)
 	})
@@ -217,3 +217,19 @@ func (s *Server) isAdminToken(token string) bool {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// redactPath hides the playback token in a stream or key path
+// ("/stream/<token>/7/master.m3u8" → "/stream/REDACTED/7/master.m3u8"), so
+// that an access log never holds a credential. Metrics label requests by
+// route pattern, never by path, so tokens never become labels either.
+func redactPath(p string) string {
+	for _, prefix := range []string{"/stream/", "/keys/"} {
+		if rest, ok := strings.CutPrefix(p, prefix); ok {
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				return prefix + "REDACTED" + rest[i:]
+			}
+			return prefix + "REDACTED"
+		}
+	}
+	return p
+}

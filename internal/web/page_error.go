@@ -24,7 +24,7 @@ type errorPage struct {
 func isPageRequest(r *http.Request) bool {
 	p := r.URL.Path
 	switch {
-	case strings.HasPrefix(p, "/api/"), strings.HasPrefix(p, "/stream/"),
+	case strings.HasPrefix(p, "/api/"), strings.HasPrefix(p, "/stream/"), strings.HasPrefix(p, "/keys/"), strings.HasPrefix(p, "/media/"),
 		p == "/healthz", p == "/readyz", p == "/metrics":
 		return false
 	}

@@ -208,7 +208,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The stream and static paths never need the viewer: skipping the
 		// session lookup keeps the database off the segment path.
-		if s.Accounts == nil || strings.HasPrefix(r.URL.Path, "/stream/") || strings.HasPrefix(r.URL.Path, "/static/") {
+		if s.Accounts == nil || strings.HasPrefix(r.URL.Path, "/stream/") || strings.HasPrefix(r.URL.Path, "/media/") || strings.HasPrefix(r.URL.Path, "/static/") {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -314,14 +314,20 @@ func isMultipart(r *http.Request) bool {
 // securityHeaders sets a strict Content-Security-Policy and the usual
 // headers on every response; Strict-Transport-Security when the viewer came
 // over TLS, directly or through a proxy (LINEUP_PUBLIC_URL is https).
+// LINEUP_MEDIA_URL, when set, is the one other origin the player may fetch
+// media and thumbnails from.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
-	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; " +
-		"media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; " +
+	media := ""
+	if s.MediaURL != "" {
+		media = " " + s.MediaURL
+	}
+	csp := "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:" + media + "; " +
+		"media-src 'self' blob:" + media + "; connect-src 'self'" + media + "; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; " +
 		"frame-ancestors 'none'; form-action 'self'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
-		if strings.HasPrefix(r.URL.Path, "/stream/") {
+		if strings.HasPrefix(r.URL.Path, "/stream/") || strings.HasPrefix(r.URL.Path, "/media/") || strings.HasPrefix(r.URL.Path, "/keys/") {
 			// Media files are never rendered as documents: the page
 			// headers would only add bytes to the busiest path.
 			next.ServeHTTP(w, r)

@@ -9,38 +9,49 @@ import (
 	"github.com/lineup/lineup/internal/playback"
 )
 
-// playbackRequest is the body of POST /api/v1/playback.
+// playbackRequest is the body of POST /api/v1/playback. Lease is the
+// stream lease the player already holds when it refreshes its token (0 to
+// start a new stream).
 type playbackRequest struct {
 	Title int64 `json:"title"`
+	Lease int64 `json:"lease"`
 }
 
 // playbackGrant is what a player needs to start.
 type playbackGrant struct {
-	StreamURL      string    `json:"stream_url"`
-	ThumbnailsURL  string    `json:"thumbnails_url"`
-	ExpiresAt      time.Time `json:"expires_at"`
-	ResumePosition float64   `json:"resume_position"`
-	Territory      string    `json:"territory"`
+	StreamURL     string    `json:"stream_url"`
+	ThumbnailsURL string    `json:"thumbnails_url"`
+	ExpiresAt     time.Time `json:"expires_at"`
+	// Token is the playlist token in StreamURL, so that the player can
+	// put a fresh one into the URLs it already has.
+	Token string `json:"token"`
+	// RefreshAfter is when, in seconds from now, the player asks for a
+	// fresh token (well before ExpiresAt).
+	RefreshAfter float64 `json:"refresh_after"`
+	// Lease is the stream's lease, renewed by HeartbeatURL every
+	// HeartbeatSeconds; it lapses after 60 s without.
+	Lease            int64   `json:"lease"`
+	HeartbeatURL     string  `json:"heartbeat_url"`
+	HeartbeatSeconds int     `json:"heartbeat_seconds"`
+	StopURL          string  `json:"stop_url"`
+	ResumePosition   float64 `json:"resume_position"`
+	Territory        string  `json:"territory"`
 }
 
-// entitle checks that the viewer's profile may watch the title here and now
-// and signs a stream token for it.
-func (s *Server) entitle(r *http.Request, titleID int64) (playbackGrant, error) {
+// heartbeatSeconds is how often the player renews its lease; the lease
+// lapses after playback.LeaseLapse (60 s), so two heartbeats can be lost.
+const heartbeatSeconds = 15
+
+// playbackViewer is who the request is, as playback sees a viewer.
+func (s *Server) playbackViewer(r *http.Request) playback.Viewer {
 	v := viewerFrom(r.Context())
-	g, err := s.Playback.Entitle(r.Context(), playback.Viewer{ProfileID: v.profile.ID, MaxAge: v.MaxAge(), Territory: v.where.Territory}, titleID)
-	if err != nil {
-		return playbackGrant{}, err
-	}
-	out := playbackGrant{
-		StreamURL: streamURL(g.Token, g.Claims.AssetID), ExpiresAt: g.Claims.ExpiresAt, Territory: v.where.Territory,
-		ThumbnailsURL: "/stream/" + g.Token + "/" + strconv.FormatInt(g.Claims.AssetID, 10) + "/" + media.ThumbnailsTrack,
-	}
-	if p, err := s.Accounts.Progress(r.Context(), v.profile.ID, titleID); err == nil && !p.Finished {
-		out.ResumePosition = p.Resume().Seconds()
-	}
-	return out, nil
+	return playback.Viewer{ProfileID: v.profile.ID, MaxAge: v.MaxAge(), Territory: v.where.Territory, Home: v.session.User.HomeTerritory,
+		UserID: v.session.User.ID, SessionID: v.session.ID, ProfileName: v.profile.Name, Device: playback.Device(r.UserAgent())}
 }
 
+// playbackStart decides entitlement once, takes (or renews) a stream lease
+// and signs once: it reads the title's maturity, its availability here and
+// its playable asset, nothing more.
 func (s *Server) playbackStart(w http.ResponseWriter, r *http.Request) error {
 	var req playbackRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -49,14 +60,64 @@ func (s *Server) playbackStart(w http.ResponseWriter, r *http.Request) error {
 	if req.Title <= 0 {
 		return errBadRequest("title", "", "title must be a title ID")
 	}
-	g, err := s.entitle(r, req.Title)
+	pv := s.playbackViewer(r)
+	g, err := s.Playback.Start(r.Context(), pv, req.Title, req.Lease)
 	if err != nil {
 		return err
 	}
-	if s.Plays != nil {
-		s.Plays.Start(r.Context(), viewerFrom(r.Context()).profile.ID, req.Title, g.Territory)
+	out := playbackGrant{
+		StreamURL: streamURL(g.Token, g.Claims.AssetID), ExpiresAt: g.Claims.ExpiresAt, Territory: pv.Territory, Token: g.Token,
+		ThumbnailsURL: "/stream/" + g.Token + "/" + strconv.FormatInt(g.Claims.AssetID, 10) + "/" + media.ThumbnailsTrack,
+		Lease:         g.Claims.LeaseID, HeartbeatURL: "/api/v1/playback/heartbeat", StopURL: "/api/v1/playback/stop", HeartbeatSeconds: heartbeatSeconds,
 	}
-	return writeJSON(w, http.StatusOK, g)
+	// Ask again at four fifths of the token's life, leaving time to retry.
+	out.RefreshAfter = max(g.Claims.ExpiresAt.Sub(s.Now()).Seconds()*0.8, 1)
+	if req.Lease == 0 {
+		if p, err := s.Accounts.Progress(r.Context(), pv.ProfileID, req.Title); err == nil && !p.Finished {
+			out.ResumePosition = p.Resume().Seconds()
+		}
+		if s.Plays != nil {
+			s.Plays.Start(r.Context(), pv.ProfileID, req.Title, pv.Territory)
+		}
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// leaseRequest is the body of the heartbeat and stop calls.
+type leaseRequest struct {
+	Title int64 `json:"title"`
+	Lease int64 `json:"lease"`
+}
+
+// playbackHeartbeat renews a stream's lease and decides again whether it
+// may go on (territory, window, maturity); 204, or 403 naming the rule.
+func (s *Server) playbackHeartbeat(w http.ResponseWriter, r *http.Request) error {
+	var req leaseRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if req.Title <= 0 || req.Lease <= 0 {
+		return errBadRequest("lease", strconv.FormatInt(req.Lease, 10), "send the title and the lease that POST /api/v1/playback gave")
+	}
+	if err := s.Playback.Heartbeat(r.Context(), s.playbackViewer(r), req.Title, req.Lease); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// playbackStop releases a stream's lease at once, so another device may
+// start without waiting for it to lapse.
+func (s *Server) playbackStop(w http.ResponseWriter, r *http.Request) error {
+	var req leaseRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := s.Playback.Stop(r.Context(), s.playbackViewer(r), req.Lease); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // progressRequest is the player's report, every 10 s and on pause/stop.
@@ -133,7 +194,9 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.entitle(r, id); err != nil {
+	// Decide only (nothing signed): the player asks POST
+	// /api/v1/playback for its token.
+	if _, _, err := s.Playback.Check(r.Context(), s.playbackViewer(r), id); err != nil {
 		return err
 	}
 	name, _ := t.Localized(v.Lang())

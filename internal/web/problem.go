@@ -23,10 +23,15 @@ import (
 // a client can act on: the field that was wrong, the conflicts that refused
 // a license, the rows of a sheet that did not import.
 type Problem struct {
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Status    int    `json:"status"`
-	Detail    string `json:"detail,omitempty"`
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	// Rule names the playback rule that refused a request ("territory",
+	// "session", "stream_limit", …), for players to act on.
+	Rule string `json:"rule,omitempty"`
+	// Playing lists the streams already playing, for rule stream_limit.
+	Playing   any    `json:"playing,omitempty"`
 	Field     string `json:"field,omitempty"`
 	Value     string `json:"value,omitempty"`
 	ErrorID   string `json:"error_id,omitempty"`
@@ -106,10 +111,15 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 			if rec, ok := w.(*statusRecorder); ok && rec.status == 0 {
 				rec.status = statusClientClosed
 			}
-			s.Log.Debug("client went away", "method", r.Method, "path", r.URL.Path)
+			s.Log.Debug("client went away", "method", r.Method, "path", redactPath(r.URL.Path))
 			return
 		}
 		p := s.problemFor(err)
+		if p.Rule != "" {
+			// Which rule refused a stream, for whoever follows a viewer's
+			// complaint (never the token: the path is redacted).
+			s.Log.Info("playback refused", "rule", p.Rule, "path", redactPath(r.URL.Path))
+		}
 		if p.dependency != "" {
 			// A database or disk that fails fails every request at once:
 			// logged once per outage (see outages), not per request.
@@ -119,7 +129,7 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 		}
 		if p.Status >= 500 {
 			p.ErrorID = newErrorID()
-			s.Log.Error("request failed", "error_id", p.ErrorID, "method", r.Method, "path", r.URL.Path, "err", err)
+			s.Log.Error("request failed", "error_id", p.ErrorID, "method", r.Method, "path", redactPath(r.URL.Path), "err", err)
 		}
 		if isPageRequest(r) {
 			s.renderError(w, r, err, p)
@@ -143,7 +153,16 @@ func (s *Server) problemFor(err error) Problem {
 		if errors.Is(err, playback.ErrNoMedia) {
 			return Problem{Status: http.StatusConflict, Title: "Nothing to play yet", Detail: "the video of this title is still being prepared"}
 		}
-		p := Problem{Status: http.StatusForbidden, Title: "Not available", Detail: "this title is not available to this profile here and now"}
+		p := Problem{Status: http.StatusForbidden, Title: "Not available", Detail: "this title is not available to this profile here and now", Rule: string(denied.Reason)}
+		switch denied.Reason {
+		case playback.ReasonMaturity, playback.ReasonNotAvailable:
+		default:
+			p.Title, p.Detail = "Playback refused", denied.Error()
+			if len(denied.Playing) > 0 {
+				p.Playing = denied.Playing
+			}
+			return p
+		}
 		if errors.Is(err, playback.ErrMaturity) {
 			p.Detail = "this title is above the profile's maturity limit"
 		} else if a := denied.Availability; a.StartsAt != nil {

@@ -95,6 +95,11 @@ type Deps struct {
 	// error is answered naming the one that is full.
 	Disks        []Disk
 	MinFreeBytes int64
+
+	// MediaURL is the origin (a CDN hostname, "https://media.example")
+	// the shared segment paths are served from, LINEUP_MEDIA_URL; "" means
+	// this server. The page's CSP allows it.
+	MediaURL string
 	// Registry receives the HTTP metrics; nil means a new registry.
 	Registry *prometheus.Registry
 	// Now returns the current instant; nil means time.Now.
@@ -116,6 +121,9 @@ type Server struct {
 	// adminFails throttles wrong admin tokens per client address.
 	adminFails *throttle
 	outages    *outages
+
+	// protectedPrefixes remembers which published prefixes are encrypted.
+	protectedPrefixes prefixFlags
 }
 
 // New builds the server and its route table. It fails when an embedded
@@ -245,9 +253,16 @@ func (s *Server) routes() []route {
 		upload(admin("POST", "/api/v1/titles/{id}/assets", s.assetsIngest)),
 		admin("GET", "/api/v1/assets/{id}", s.assetsGet),
 
-		api("POST", "/api/v1/playback", s.viewerAPI(s.playbackStart)),
 		api("POST", "/api/v1/progress", s.viewerAPI(s.progressSave)),
+
+		// Delivery: a lean start, per-viewer playlists and keys checked at
+		// each use, shared token-free segments any cache may keep.
+		api("POST", "/api/v1/playback", s.viewerAPI(s.playbackStart)),
+		api("POST", "/api/v1/playback/heartbeat", s.viewerAPI(s.playbackHeartbeat)),
+		api("POST", "/api/v1/playback/stop", s.viewerAPI(s.playbackStop)),
 		api("GET", "/stream/{token}/{asset}/{path...}", s.stream),
+		api("GET", "/keys/{token}/{asset}/{n}", s.keysGet),
+		api("GET", "/media/{title}/{asset}/{version}/{path...}", s.mediaGet),
 
 		page("GET", "/static/{hash}/{name...}", s.staticFile),
 		page("GET", "/images/{key...}", s.image),

@@ -14,18 +14,27 @@ import (
 	"time"
 
 	"github.com/lineup/lineup/internal/blob"
+	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
 )
 
-// assetPrefixes remembers where each published asset lives. A published
-// asset never moves (a new encode is a new asset), so after the first
-// request for an asset the segment path reads no database at all.
-type assetPrefixes struct {
-	mu sync.RWMutex
-	m  map[int64]string
+// published is where a published asset lives and whether its media
+// segments are encrypted (its manifest says so).
+type published struct {
+	prefix    string
+	protected bool
 }
 
-func (c *assetPrefixes) get(ctx context.Context, id int64, load func(context.Context, int64) (string, error)) (string, error) {
+// assetPrefixes remembers where each published asset lives. A published
+// asset never moves (a new encode, or encrypting a clear asset, is a new
+// asset), so after the first request for an asset the stream path reads
+// no database at all.
+type assetPrefixes struct {
+	mu sync.RWMutex
+	m  map[int64]published
+}
+
+func (c *assetPrefixes) get(ctx context.Context, id int64, load func(context.Context, int64) (published, error)) (published, error) {
 	c.mu.RLock()
 	p, ok := c.m[id]
 	c.mu.RUnlock()
@@ -34,11 +43,11 @@ func (c *assetPrefixes) get(ctx context.Context, id int64, load func(context.Con
 	}
 	p, err := load(ctx, id)
 	if err != nil {
-		return "", err
+		return p, err
 	}
 	c.mu.Lock()
-	if c.m == nil {
-		c.m = map[int64]string{}
+	if c.m == nil || len(c.m) >= maxPlaylists {
+		c.m = map[int64]published{}
 	}
 	c.m[id] = p
 	c.mu.Unlock()
@@ -51,44 +60,65 @@ func streamURL(token string, assetID int64) string {
 	return "/stream/" + token + "/" + strconv.FormatInt(assetID, 10) + "/master.m3u8"
 }
 
-// stream serves an asset's playlists and segments to the holder of a valid
-// playback token: the token is checked on every request, without the
-// database; a tampered, expired or other asset's token gets 403; a path that
-// tries to leave the asset gets 404.
+// keyURL is a viewer's key URI for content key n of an asset.
+func keyURL(token string, assetID int64, n int) string {
+	return "/keys/" + token + "/" + strconv.FormatInt(assetID, 10) + "/" + strconv.Itoa(n)
+}
+
+// mediaPath is the shared, token-free URL of a file of a published asset:
+// /media/ and the blob key after "assets/", under LINEUP_MEDIA_URL when
+// set. It is the same for every viewer, so any cache in front keeps one
+// copy.
+func (s *Server) mediaPath(prefix, rel string) string {
+	return s.MediaURL + "/media/" + strings.TrimPrefix(prefix, "assets/") + rel
+}
+
+// stream serves an asset's playlists to the holder of a valid playback
+// token, per viewer and never stored: the token is checked on every
+// request without the database (HMAC, expiry, asset, and the viewer's
+// territory now against the one it was granted for); a refusal is a 403
+// naming the rule; a path that tries to leave the asset gets 404. The
+// media playlists of a protected asset point at the shared /media paths
+// and at this viewer's key URI. The files of a clear asset (one published
+// before encryption) are served here too, behind the token.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
-	claims, err := s.Playback.Signer().Verify(r.PathValue("token"), s.Now())
-	if err != nil {
-		if errors.Is(err, playback.ErrExpired) {
-			return errForbidden("this playback link has expired: press play again")
-		}
-		return errForbidden("this playback link is not valid")
-	}
 	asset, err := strconv.ParseInt(r.PathValue("asset"), 10, 64)
-	if err != nil || !claims.Allows(asset) {
-		return errForbidden("this playback link is for another video")
+	if err != nil {
+		asset = -1
+	}
+	token := r.PathValue("token")
+	if _, err := s.Playback.VerifyPlaylist(token, asset, func(home string) string { return s.placeNow(r, home) }); err != nil {
+		return err
 	}
 	rel, err := playback.CleanStreamPath(r.PathValue("path"))
 	if err != nil {
 		return errNotFound("no such file in this video")
 	}
-	prefix, err := s.prefixes.get(r.Context(), asset, s.publishedPrefix)
+	pub, err := s.prefixes.get(r.Context(), asset, s.publishedAsset)
 	if err != nil {
 		return err
 	}
-	key := prefix + rel
+	key := pub.prefix + rel
 	h := w.Header()
 	h.Set("Content-Type", streamType(rel))
 	if strings.HasSuffix(rel, ".m3u8") {
-		// Playlists are tiny and signed per viewer: never cached by the
-		// browser, so that a closed window is refused at the next fetch.
-		// The bytes themselves never change, so this node keeps them.
-		h.Set("Cache-Control", "no-cache, private")
+		// Playlists are tiny and per viewer: never stored anywhere, so
+		// that every fetch is decided again. The stored bytes never
+		// change, so this node keeps them.
+		h.Set("Cache-Control", "no-store")
 		b, err := s.playlists.get(r.Context(), s.Blob, key)
 		if errors.Is(err, blob.ErrNotFound) {
 			return errNotFound("no such file in this video")
 		}
 		if err != nil {
 			return err
+		}
+		if pub.protected {
+			dir := path.Dir(rel) + "/"
+			if dir == "./" {
+				dir = ""
+			}
+			b = playback.ViewerPlaylist(b, s.mediaPath(pub.prefix, dir), func(n int) string { return keyURL(token, asset, n) })
 		}
 		if r.Header.Get("Range") != "" {
 			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
@@ -100,6 +130,29 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	return s.serveSegment(w, r, key)
+}
+
+// placeNow is the viewer's territory for this request, from geo alone
+// (GeoIP or the trusted proxy's header) and the home country the token
+// carries: no database.
+func (s *Server) placeNow(r *http.Request, home string) string {
+	if s.Geo != nil {
+		if res, err := s.Geo.Territory(r, home); err == nil {
+			return res.Territory
+		}
+	}
+	if home != "" {
+		return home
+	}
+	return s.DefaultTerritory
+}
+
+// serveSegment serves an immutable media file: Range, conditional
+// requests (ETag, Last-Modified), and the kernel's sendfile for the folder
+// store.
+func (s *Server) serveSegment(w http.ResponseWriter, r *http.Request, key string) error {
+	h := w.Header()
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	rc, info, err := s.Blob.Get(r.Context(), key, 0, -1)
 	if errors.Is(err, blob.ErrNotFound) {
@@ -111,6 +164,12 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer rc.Close()
+	if etag := info.ETag; etag != "" {
+		if !strings.HasPrefix(etag, `"`) && !strings.HasPrefix(etag, `W/"`) {
+			etag = `"` + etag + `"`
+		}
+		h.Set("ETag", etag)
+	}
 	// Segments are large: keep the headers back to travel with the file's
 	// first bytes (see corkConn).
 	defer corkConn(r.Context())()
@@ -121,7 +180,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		content = &blobReader{ctx: r.Context(), store: s.Blob, key: key, size: info.Size, body: rc}
 	}
-	http.ServeContent(w, r, "", time.Time{}, content)
+	http.ServeContent(w, r, "", info.ModTime, content)
 	return nil
 }
 
@@ -166,15 +225,20 @@ func (c *playlistCache) get(ctx context.Context, store blob.Store, key string) (
 	return b, nil
 }
 
-func (s *Server) publishedPrefix(ctx context.Context, id int64) (string, error) {
+// publishedAsset loads where an asset lives and whether it is protected.
+func (s *Server) publishedAsset(ctx context.Context, id int64) (published, error) {
 	a, err := s.Media.Asset(ctx, id)
 	if err != nil {
-		return "", err
+		return published{}, err
 	}
 	if a.PublishedPrefix == "" {
-		return "", errNotFound("this video is not published")
+		return published{}, errNotFound("this video is not published")
 	}
-	return a.PublishedPrefix, nil
+	m, err := blob.ReadManifest(ctx, s.Blob, a.PublishedPrefix)
+	if err != nil {
+		return published{}, err
+	}
+	return published{prefix: a.PublishedPrefix, protected: m.Meta[media.MetaProtection] == media.ProtectionAES128}, nil
 }
 
 func streamType(p string) string {

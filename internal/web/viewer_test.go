@@ -112,7 +112,7 @@ func newViewerServer(t *testing.T) *viewerServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.prefixes.m = map[int64]string{1: "assets/1/a1/"}
+	s.prefixes.m = map[int64]published{1: {prefix: "assets/1/a1/"}}
 	ts := httptest.NewUnstartedServer(s)
 	ts.Config.ConnContext = ConnContext // as lineup serve does: segments cork the connection
 	ts.Start()
@@ -153,8 +153,8 @@ func TestStreamChecksTheTokenOnEveryRequest(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(body, "#EXTM3U") {
 		t.Fatalf("a valid token must get the master playlist: %d", resp.StatusCode)
 	}
-	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "no-cache") {
-		t.Errorf("playlists must not be cached (a closed window is refused at the next fetch): %q", cc)
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("playlists are per viewer and must never be stored (a closed window is refused at the next fetch): %q", cc)
 	}
 	resp, _ = get(t, base+"360p/seg_00001.m4s", nil)
 	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") {

@@ -1,6 +1,10 @@
 // Lineup's player: hls.js on a <video>, with audio, subtitle and quality
 // menus, thumbnail previews while scrubbing, resume, keyboard control and a
-// progress report every 10 seconds.
+// progress report every 10 seconds. Streams are encrypted (HLS AES-128):
+// hls.js fetches the key from the viewer's key URI; the player keeps its
+// playlist token fresh, renews its stream lease, and says in the page why
+// the service stopped it (moved country, signed out, too many streams, the
+// window ended) instead of stalling.
 (function () {
   "use strict";
   var root = document.getElementById("player");
@@ -17,6 +21,8 @@
   var playBtn = document.getElementById("play");
   var timeEl = document.getElementById("time");
   var hls = null, assetID = 0, thumbs = [];
+  // The current playlist token and stream lease (POST /api/v1/playback).
+  var token = "", lease = 0, stopped_by_service = false, timers = [];
 
   function say(msg) { status.textContent = msg; }
   // msg is one of the page's translated messages (data-msg-* on #player),
@@ -37,6 +43,40 @@
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
       body: JSON.stringify(body)
     });
+  }
+
+  // fresh puts the current token into a token path (/stream/… or
+  // /keys/…), so that URLs hls.js learnt from an older playlist keep
+  // working after a refresh. Shared /media URLs carry no token.
+  function fresh(url) {
+    return token ? url.replace(/(\/(?:stream|keys)\/)[^\/]+\//, "$1" + token + "/") : url;
+  }
+
+  // detailOf reads the refusal's problem+json detail from a failed load.
+  function detailOf(d) {
+    try {
+      var x = d.networkDetails, body = x && (x.response !== undefined ? x.response : x.responseText);
+      if (body instanceof ArrayBuffer) body = new TextDecoder().decode(body);
+      var p = JSON.parse(body);
+      return p.detail || null;
+    } catch (e) { return null; }
+  }
+
+  // refuse stops playback for good and says why (text), in the page.
+  function refuse(text) {
+    if (stopped_by_service) return;
+    stopped_by_service = true;
+    timers.forEach(function (t) { clearInterval(t); clearTimeout(t); });
+    if (hls) { hls.destroy(); hls = null; }
+    video.pause();
+    status.classList.add("refused");
+    status.setAttribute("role", "alert");
+    say(text);
+  }
+
+  // problemText turns a refused fetch's problem+json into its detail.
+  function problemText(r) {
+    return r.json().then(function (p) { return p.detail || "playback refused"; }, function () { return "playback refused (" + r.status + ")"; });
   }
 
   function option(sel, value, label) {
@@ -70,7 +110,7 @@
     thumb.style.display = "block";
     thumb.style.width = c.w + "px";
     thumb.style.height = c.h + "px";
-    thumb.style.backgroundImage = "url(" + c.url + ")";
+    thumb.style.backgroundImage = "url(" + fresh(c.url) + ")";
     thumb.style.backgroundPosition = (-c.x) + "px " + (-c.y) + "px";
     thumb.style.left = Math.max(0, px - c.w / 2) + "px";
   }
@@ -81,14 +121,44 @@
     hls.subtitleTracks.forEach(function (t, i) { option(subSel, i, t.name || t.lang || msg("subtitles", i + 1)); });
   }
 
+  // keep asks for a fresh token before the current one expires, and renews
+  // the stream lease every heartbeat; a refusal stops playback with its
+  // reason.
+  function keep(grant) {
+    timers.push(setTimeout(function refresh() {
+      post(root.dataset.playbackUrl, { title: titleID, lease: lease }).then(function (r) {
+        if (r.status === 403) return problemText(r).then(function (why) { refuse(msg("stopped", why)); });
+        if (!r.ok) { timers.push(setTimeout(refresh, 5000)); return; }
+        return r.json().then(function (g) {
+          token = g.token; lease = g.lease;
+          timers.push(setTimeout(refresh, g.refresh_after * 1000));
+        });
+      }).catch(function () { timers.push(setTimeout(refresh, 5000)); });
+    }, grant.refresh_after * 1000));
+    timers.push(setInterval(function () {
+      post(grant.heartbeat_url, { title: titleID, lease: lease }).then(function (r) {
+        if (r.status === 403) return problemText(r).then(function (why) { refuse(msg("stopped", why)); });
+      }).catch(function () {});
+    }, grant.heartbeat_seconds * 1000));
+    window.addEventListener("pagehide", function () { post(grant.stop_url, { title: titleID, lease: lease }, true).catch(function () {}); });
+  }
+
   function start(grant) {
     var src = grant.stream_url;
     assetID = Number(src.split("/")[3]);
+    token = grant.token || "";
+    lease = grant.lease || 0;
+    keep(grant);
     if (!window.Hls || !Hls.isSupported()) {
       if (video.canPlayType("application/vnd.apple.mpegurl")) { video.src = src; }
       else { say(msg("nohls")); return; }
     } else {
-      hls = new Hls({ startPosition: grant.resume_position || -1, capLevelToPlayerSize: false });
+      // Every load (playlists, keys, segments) goes through fresh().
+      var Base = Hls.DefaultConfig.loader;
+      class TokenLoader extends Base {
+        load(context, config, callbacks) { context.url = fresh(context.url); super.load(context, config, callbacks); }
+      }
+      hls = new Hls({ startPosition: grant.resume_position || -1, capLevelToPlayerSize: false, loader: TokenLoader });
       hls.on(Hls.Events.MANIFEST_PARSED, function () {
         hls.levels.forEach(function (l, i) { option(qualSel, i, l.height + "p"); });
         audioSel.textContent = "";
@@ -104,13 +174,20 @@
         hls.audioTracks.forEach(function (t, i) { option(audioSel, i, t.name || t.lang || msg("track", i + 1)); });
       });
       hls.on(Hls.Events.ERROR, function (_, d) {
-        if (d.fatal) say(d.response && d.response.code === 403 ? msg("expired") : msg("stopped", d.details));
+        // A key or playlist the service refused (403) ends playback with
+        // the service's own reason, fatal or not.
+        if (d.response && d.response.code === 403) {
+          var why = detailOf(d);
+          refuse(why ? msg("stopped", why) : msg("expired"));
+          return;
+        }
+        if (d.fatal) say(msg("stopped", d.details));
       });
       hls.loadSource(src);
       hls.attachMedia(video);
     }
     if (grant.resume_position > 0) say(msg("resuming", clock(grant.resume_position)));
-    fetch(grant.thumbnails_url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : ""; })
+    fetch(fresh(grant.thumbnails_url), { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (t) { if (t) thumbs = parseThumbs(t, new URL(grant.thumbnails_url, location.href)); }).catch(function () {});
   }
 
