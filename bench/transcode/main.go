@@ -15,7 +15,15 @@
 // It prints the median wall time of each over -runs runs and the ratios
 // lineup/per-rung (target ≤ 0.80) and lineup/bare (target ≤ 1.05).
 //
-//	go run ./bench/transcode [-runs 3] [-seconds 60] [-height 1080]
+// Then it measures quality per bit (issue 13) on a generated test set of
+// four kinds of picture (calm, noisy, animation-like, dark), on the 1080p
+// rung: the fixed bitrate Lineup used to spend (the ladder formula's
+// average, capped) against constrained quality (capped CRF). For each
+// clip it finds the highest CRF whose SSIM against the source is at least
+// the fixed bitrate's, and prints total bytes CRF / fixed at the same
+// SSIM (target ≤ 0.85), and what Lineup's own CRF spends.
+//
+//	go run ./bench/transcode [-runs 3] [-seconds 60] [-height 1080] [-quality-seconds 8]
 package main
 
 import (
@@ -41,12 +49,22 @@ func main() {
 	height := flag.Int("height", 1080, "height of the generated 16:9 source")
 	ffmpegPath := flag.String("ffmpeg", "ffmpeg", "ffmpeg program")
 	ffprobePath := flag.String("ffprobe", "ffprobe", "ffprobe program")
+	qualitySeconds := flag.Int("quality-seconds", 8, "length of each quality test clip (0 skips the quality part)")
+	speed := flag.Bool("speed", true, "run the speed part")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *runs, *seconds, *height, *ffmpegPath, *ffprobePath); err != nil {
-		fmt.Fprintln(os.Stderr, "transcode:", err)
-		os.Exit(1)
+	if *speed {
+		if err := run(ctx, *runs, *seconds, *height, *ffmpegPath, *ffprobePath); err != nil {
+			fmt.Fprintln(os.Stderr, "transcode:", err)
+			os.Exit(1)
+		}
+	}
+	if *qualitySeconds > 0 {
+		if err := quality(ctx, *ffmpegPath, *qualitySeconds, *height); err != nil {
+			fmt.Fprintln(os.Stderr, "transcode: quality:", err)
+			os.Exit(1)
+		}
 	}
 }
 
@@ -166,7 +184,7 @@ func timePerRung(ctx context.Context, ff string, plan ffmpeg.Encode, tp ffmpeg.T
 			"-c:v", "libx264", "-profile:v", "high", "-preset", cmp.Or(plan.Preset, ffmpeg.DefaultPreset),
 			"-force_key_frames", fmt.Sprintf("expr:gte(t,n_forced*%d)", ffmpeg.DefaultKeyframeSeconds),
 			"-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
-			"-b:v", strconv.Itoa(r.Bitrate), "-maxrate", strconv.Itoa(r.MaxRate), "-bufsize", strconv.Itoa(r.BufSize))
+			"-crf", strconv.Itoa(r.CRF), "-maxrate", strconv.Itoa(r.MaxRate), "-bufsize", strconv.Itoa(r.BufSize))
 		cmds = append(cmds, append(args, hls(dir)...))
 	}
 	for i, a := range plan.Audio {

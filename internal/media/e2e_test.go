@@ -89,6 +89,9 @@ func TestIngestEndToEnd(t *testing.T) {
 			if a.Duration < 5900*time.Millisecond || a.Duration > 6100*time.Millisecond {
 				t.Errorf("the asset must record the real duration of about 6 s, got %v", a.Duration)
 			}
+			if len(a.Loudness) != 2 || !a.Loudness[0].Normalised || a.Loudness[0].TargetLUFS != media.DefaultLoudnessLUFS || a.Loudness[0].InputLUFS >= 0 {
+				t.Errorf("the asset must store each audio rendition's measured loudness and its target: %+v", a.Loudness)
+			}
 			if a.Width != 1280 || a.Height != 720 || len(a.Ladder) != 4 || a.Ladder[0].Name != "720p" {
 				t.Errorf("a 720p source gets the 720p, 480p, 360p and 240p rungs and no taller: %dx%d %+v", a.Width, a.Height, a.Ladder)
 			}

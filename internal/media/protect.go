@@ -3,6 +3,7 @@ package media
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -81,6 +82,35 @@ func protectRenditions(ctx context.Context, keys KeyMaker, assetID int64, set, o
 		if err := os.WriteFile(filepath.Join(outDir, filepath.FromSlash(p)), out, 0o644); err != nil {
 			return 0, fmt.Errorf("media: protect: %w", err)
 		}
+	}
+	// The I-frame playlists (issue 13) list one keyframe file each, a
+	// keyframe every KeyframeSeconds: so many per segment, and the key
+	// periods follow the segments' by time.
+	perSegment := max(1, ffmpeg.DefaultSegmentSeconds/ffmpeg.DefaultKeyframeSeconds)
+	if enc.SegmentSeconds > 0 && enc.KeyframeSeconds > 0 {
+		perSegment = max(1, enc.SegmentSeconds/enc.KeyframeSeconds)
+	}
+	for _, r := range enc.Rungs {
+		p := r.Name + "/" + IFramesPlaylist
+		b, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(p)))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("media: protect: %w", err)
+		}
+		out, err := encryptPlaylist(outDir, r.Name, strings.Split(strings.TrimRight(string(b), "\n"), "\n"), ck, rotation*perSegment)
+		if err != nil {
+			return 0, fmt.Errorf("media: protect %s: %w", p, err)
+		}
+		if err := os.WriteFile(filepath.Join(outDir, filepath.FromSlash(p)), out, 0o644); err != nil {
+			return 0, fmt.Errorf("media: protect: %w", err)
+		}
+	}
+	// A DASH player decrypts CENC only, never HLS AES-128: an encrypted
+	// asset publishes no manifest.mpd (see docs/media.md).
+	if err := os.Remove(filepath.Join(outDir, ffmpeg.DASHName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return 0, fmt.Errorf("media: protect: %w", err)
 	}
 	return periods, nil
 }

@@ -371,3 +371,51 @@ func TestSourceRefusedAtProbe(t *testing.T) {
 		})
 	}
 }
+
+// TestConstrainedQuality: a calm picture takes far fewer bits than the
+// rung's budget, and a noisy one stays within the rung's cap.
+func TestConstrainedQuality(t *testing.T) {
+	calm := makeSource(t, "calm.mp4", "-f", "lavfi", "-i", "gradients=s=640x360:r=25:d=4:speed=0.005",
+		"-c:v", "libx264", "-preset", "ultrafast", "-qp", "10")
+	noisy := makeSource(t, "noisy.mp4", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=4,noise=alls=60:allf=t",
+		"-c:v", "libx264", "-preset", "ultrafast", "-qp", "10")
+	for _, tc := range []struct {
+		name, src string
+		check     func(t *testing.T, r ffmpeg.Rung, b ffmpeg.Bitrates)
+	}{
+		{"calm", calm, func(t *testing.T, r ffmpeg.Rung, b ffmpeg.Bitrates) {
+			if b.Average > r.Bitrate/2 {
+				t.Errorf("a calm picture must take well under the formula's %d b/s on %s: %d", r.Bitrate, r.Name, b.Average)
+			}
+		}},
+		{"noisy", noisy, func(t *testing.T, r ffmpeg.Rung, b ffmpeg.Bitrates) {
+			// VBV: any 4 s holds at most MaxRate·4 + BufSize bits.
+			if limit := r.MaxRate + r.BufSize/4; b.Peak > limit*105/100 {
+				t.Errorf("a noisy picture must stay within the cap on %s: peak %d b/s, cap %d", r.Name, b.Peak, limit)
+			}
+			if b.Average < r.Bitrate/2 {
+				t.Errorf("a noisy picture needs its bits (%d b/s on %s); is the cap applied to the wrong rung?", b.Average, r.Name)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, dir := transcode(t, media.TranscodeRequest{Source: tc.src})
+			r := out.Encode.Rungs[0]
+			pl, err := os.ReadFile(filepath.Join(dir, r.Name, "index.m3u8"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sizes := map[string]int64{}
+			for _, seg := range mediaSegments(t, filepath.Join(dir, r.Name, "index.m3u8")) {
+				fi, _ := os.Stat(seg)
+				sizes[filepath.Base(seg)] = fi.Size()
+			}
+			b, err := ffmpeg.MeasureMediaPlaylist(pl, sizes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s on %s: average %d b/s, peak %d b/s (formula %d, cap %d)", tc.name, r.Name, b.Average, b.Peak, r.Bitrate, r.MaxRate)
+			tc.check(t, r, b)
+		})
+	}
+}

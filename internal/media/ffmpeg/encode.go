@@ -209,9 +209,16 @@ func EncodeArgs(e Encode) ([]string, error) {
 	)
 	for i, r := range e.Rungs {
 		s := strconv.Itoa(i)
+		if r.CRF > 0 {
+			// Constrained quality: constant quality, so calm pictures
+			// take few bits...
+			args = append(args, "-crf:v:"+s, strconv.Itoa(r.CRF))
+		} else {
+			args = append(args, "-b:v:"+s, strconv.Itoa(r.Bitrate))
+		}
 		args = append(args,
-			"-b:v:"+s, strconv.Itoa(r.Bitrate),
-			// Constrained VBR, so that BANDWIDTH in the master can be an honest peak.
+			// ...and a VBV cap, so that a noisy scene stays within the
+			// rung's budget and BANDWIDTH in the master is an honest peak.
 			"-maxrate:v:"+s, strconv.Itoa(r.MaxRate),
 			"-bufsize:v:"+s, strconv.Itoa(r.BufSize),
 		)
@@ -302,6 +309,9 @@ func (e Encode) normalized() (Encode, []string, error) {
 		}
 		if r.Bitrate <= 0 || r.MaxRate < r.Bitrate || r.BufSize <= 0 {
 			return e, nil, fmt.Errorf("rung %s: bitrate %d, maxrate %d, bufsize %d are not a valid rate control", r.Name, r.Bitrate, r.MaxRate, r.BufSize)
+		}
+		if r.CRF < 0 || r.CRF > 51 {
+			return e, nil, fmt.Errorf("rung %s: CRF %d is outside libx264's 0-51", r.Name, r.CRF)
 		}
 		if !safeName(r.Name) || strings.HasPrefix(r.Name, "audio_") {
 			return e, nil, fmt.Errorf("rung name %q must be letters and digits", r.Name)

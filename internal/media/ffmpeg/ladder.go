@@ -21,7 +21,18 @@ type Rung struct {
 	// second and bits: any stretch of T seconds holds at most
 	// MaxRate·T + BufSize bits.
 	MaxRate, BufSize int
+	// CRF, when positive, is libx264's constant rate factor: the rung is
+	// encoded at constant quality, capped by MaxRate and BufSize
+	// (constrained quality), and Bitrate is only the formula's estimate.
+	// Zero encodes at the average Bitrate instead.
+	CRF int
 }
+
+// DefaultCRF is the quality every rung aims at: x264's own default, a
+// picture most viewers cannot tell from the source at the rung's size. A
+// quiet drama reaches it with far fewer bits than the formula gives; a
+// noisy scene is held to MaxRate.
+const DefaultCRF = 23
 
 // ladderHeights are the rung heights Lineup offers, tallest first.
 var ladderHeights = []int{1080, 720, 480, 360, 240}
@@ -37,7 +48,9 @@ var ladderHeights = []int{1080, 720, 480, 360, 240}
 // because frames that follow each other faster differ less: 60 fps costs
 // 1.68 times 30 fps, 24 fps 0.85 times. The result is rounded to a whole
 // kb/s. MaxRate is 1.5 times the target and BufSize twice it, so a 4 s
-// segment peaks at no more than twice the target.
+// segment peaks at no more than twice the target. Rungs are encoded at
+// constant quality (DefaultCRF) under that cap: the formula's figure is
+// the cap's basis, not what every film spends.
 const (
 	bppAt1080      = 0.08
 	bppSizeExp     = 0.25
@@ -88,6 +101,7 @@ func newRung(w, h int, fps float64) Rung {
 	bits := bpp * float64(w*h) * referenceFPS * math.Pow(fps/referenceFPS, fpsExp)
 	b := int(math.Round(bits/1000)) * 1000
 	return Rung{
+		CRF:     DefaultCRF,
 		Name:    fmt.Sprintf("%dp", min(w, h)),
 		Width:   w,
 		Height:  h,

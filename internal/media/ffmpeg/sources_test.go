@@ -3,6 +3,7 @@ package ffmpeg
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +165,27 @@ func TestMediaPlaylist(t *testing.T) {
 		if _, err := bad.Bytes(); err == nil {
 			t.Errorf("playlist %+v must be refused", bad)
 		}
+	}
+}
+
+func TestEncodeArgsConstrainedQuality(t *testing.T) {
+	e := hardSourceEncode()
+	args, err := EncodeArgs(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(args, " ")
+	for i, r := range e.Rungs {
+		n := strconv.Itoa(i)
+		if !strings.Contains(joined, "-crf:v:"+n+" 23 -maxrate:v:"+n+" "+strconv.Itoa(r.MaxRate)+" -bufsize:v:"+n+" "+strconv.Itoa(r.BufSize)) {
+			t.Errorf("rung %s is constant quality under its VBV cap: %s", r.Name, joined)
+		}
+		if strings.Contains(joined, "-b:v:"+n+" ") {
+			t.Errorf("rung %s must not also have a target bitrate", r.Name)
+		}
+	}
+	e.Rungs[0].CRF = 60
+	if _, err := EncodeArgs(e); err == nil || !strings.Contains(err.Error(), "CRF") {
+		t.Errorf("a CRF outside 0-51 must be refused: %v", err)
 	}
 }
