@@ -6,6 +6,7 @@ import (
 	"regexp"
 
 	"github.com/lineup/lineup/internal/charts"
+	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
 )
 
@@ -99,6 +100,9 @@ func (s *Server) recordsGet(w http.ResponseWriter, r *http.Request) error {
 	if f.Territory == "" {
 		return errBadRequest("territory", "", "records are kept per territory: send territory=CN, for example")
 	}
+	if codes, err := rights.ParseTerritory(f.Territory); err != nil || len(codes) != 1 || codes[0] != f.Territory {
+		return errBadRequest("territory", f.Territory, "territory must be one country code in capitals, such as CN or US")
+	}
 	inUSD, err := queryBool(r, "usd")
 	if err != nil {
 		return err
@@ -112,6 +116,14 @@ func (s *Server) recordsGet(w http.ResponseWriter, r *http.Request) error {
 		return errBadRequest("as_of", asOf, "as_of must be a date written YYYY-MM-DD")
 	}
 	ranking, err := s.BoxOffice.Ranking(r.Context(), f, asOf, 10)
+	if errors.Is(err, charts.ErrNoRate) {
+		detail := "no exchange rate is known for some of these figures: load rates with `lineup boxoffice rates FILE.csv`, or ask without usd=true"
+		var nr *charts.NoRateError
+		if errors.As(err, &nr) {
+			detail = nr.Unprocessable() // names the currency and the day
+		}
+		return &httpError{status: http.StatusUnprocessableEntity, field: "usd", value: "true", detail: detail}
+	}
 	if err != nil {
 		return err
 	}

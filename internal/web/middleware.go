@@ -102,9 +102,22 @@ func (s *Server) countRequests(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 		route := routeOf(rec)
-		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Inc()
+		s.metrics.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(rec.status)).Inc()
 		s.metrics.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	})
+}
+
+// methodLabel is the method as the metrics count it: one of the methods
+// HTTP defines, or "other". A method is any token the client chooses, up to
+// the header limit, and each label value is kept until the process ends, so
+// counting methods as sent would let anyone grow the metrics without bound.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
 }
 
 // logRequests writes one structured line per request.
@@ -119,7 +132,11 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if !s.Log.Enabled(r.Context(), slog.LevelInfo) {
 			return
 		}
-		s.Log.Info("request", "method", r.Method, "path", r.URL.Path, "route", routeOf(rec),
+		method := r.Method
+		if methodLabel(method) == "other" && len(method) > 16 {
+			method = method[:16] + "…"
+		}
+		s.Log.Info("request", "method", method, "path", r.URL.Path, "route", routeOf(rec),
 			"status", rec.status, "bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000,
 			"remote", r.RemoteAddr)
 	})
@@ -179,11 +196,24 @@ func (s *Server) requireAdmin(next handlerFunc) handlerFunc {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="lineup"`)
 			return errUnauthorized("this needs the admin role: send Authorization: Bearer <token> (LINEUP_ADMIN_TOKEN)")
 		}
-		if s.AdminToken == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.AdminToken)) != 1 {
+		// A throttled address waits even with the right token, so that
+		// the answer never tells a right guess from a wrong one.
+		key := s.clientKey(r)
+		if wait := s.adminFails.wait(key); wait > 0 {
+			return tooMany(w, wait, "too many wrong admin tokens from this address")
+		}
+		if !s.isAdminToken(token) {
+			s.adminFails.add(key)
 			return errForbidden("the bearer token is not an admin token")
 		}
 		return next(w, r)
 	}
+}
+
+// isAdminToken compares a bearer token with LINEUP_ADMIN_TOKEN in constant
+// time; with no admin token set nothing is one.
+func (s *Server) isAdminToken(token string) bool {
+	return s.AdminToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.AdminToken)) == 1
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

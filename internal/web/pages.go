@@ -19,6 +19,7 @@ import (
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/geo"
 	"github.com/lineup/lineup/internal/locale"
+	"github.com/lineup/lineup/internal/store"
 )
 
 //go:embed templates
@@ -230,7 +231,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		token := ""
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			token = c.Value
-		} else if b, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && b != s.AdminToken {
+		} else if b, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && !s.isAdminToken(b) {
 			token = b
 		}
 		if token == "" {
@@ -239,6 +240,11 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		}
 		sess, err := s.Accounts.Session(r.Context(), token)
 		if err != nil {
+			if store.IsUnavailable(err) {
+				// Signed out is not what is true: say the database is down.
+				s.adapt(func(http.ResponseWriter, *http.Request) error { return err }).ServeHTTP(w, r)
+				return
+			}
 			if !errors.Is(err, accounts.ErrNoSession) {
 				s.Log.Warn("session lookup failed", "err", err)
 			}
@@ -322,8 +328,9 @@ func isMultipart(r *http.Request) bool {
 }
 
 // securityHeaders sets a strict Content-Security-Policy and the usual
-// headers on every response.
-func securityHeaders(next http.Handler) http.Handler {
+// headers on every response; Strict-Transport-Security when the viewer came
+// over TLS, directly or through a proxy (LINEUP_PUBLIC_URL is https).
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; " +
 		"media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; " +
 		"frame-ancestors 'none'; form-action 'self'"
@@ -341,7 +348,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if r.TLS != nil {
+		if s.secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
@@ -363,9 +370,17 @@ func (s *Server) secure(r *http.Request) bool {
 	return r.TLS != nil || s.SecureCookies
 }
 
-// safeNext keeps a redirect target on this site.
+// safeNext keeps a redirect target on this site: a path that starts with
+// one slash, with no scheme, no host, no backslash and no control
+// character. Browsers drop tabs and newlines from a URL and read a
+// backslash as a slash, so "/\t/evil.com" and "/\\evil.com" would lead to
+// another site; anything of the kind sends the viewer home instead.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || next[0] != '/' || strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next

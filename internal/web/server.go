@@ -75,6 +75,26 @@ type Deps struct {
 	// Plays records play starts and heartbeats and ranks the Top 10; nil
 	// records nothing and shows no Top 10.
 	Plays *charts.Plays
+	// Accounts hardening (issue 10).
+	//
+	// TrustedOrigins are other origins (scheme://host[:port]) whose
+	// browsers may post forms here, such as LINEUP_PUBLIC_URL when a proxy
+	// rewrites the Host header; same-origin requests always pass.
+	TrustedOrigins []string
+	// BodyTimeout bounds how long a request body (other than a film
+	// upload) may take to arrive; zero means 30 seconds.
+	BodyTimeout time.Duration
+	// AdminTokenLimit wrong admin tokens from one address within
+	// AdminTokenWindow make every further try from it wait for the window's
+	// end; zero means 10 in 10 minutes.
+	AdminTokenLimit  int
+	AdminTokenWindow time.Duration
+
+	// Disks are the folders this node writes to; /readyz checks their
+	// free space against MinFreeBytes (0 means 256 MiB) and a full-disk
+	// error is answered naming the one that is full.
+	Disks        []Disk
+	MinFreeBytes int64
 	// Registry receives the HTTP metrics; nil means a new registry.
 	Registry *prometheus.Registry
 	// Now returns the current instant; nil means time.Now.
@@ -93,6 +113,9 @@ type Server struct {
 	mux       *http.ServeMux
 	metrics   *httpMetrics
 	handler   http.Handler
+	// adminFails throttles wrong admin tokens per client address.
+	adminFails *throttle
+	outages    *outages
 }
 
 // New builds the server and its route table. It fails when an embedded
@@ -109,6 +132,7 @@ func New(d Deps) (*Server, error) {
 		d.MaxBodyBytes = 10 << 20
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux()}
+	s.outages = newOutages(d.Log, d.DB)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
@@ -123,6 +147,13 @@ func New(d Deps) (*Server, error) {
 		s.MaxUploadBytes = 20 << 30
 	}
 	s.metrics = newHTTPMetrics(d.Registry)
+	if s.AdminTokenLimit <= 0 {
+		s.AdminTokenLimit, s.AdminTokenWindow = 10, 10*time.Minute
+	}
+	if s.BodyTimeout <= 0 {
+		s.BodyTimeout = 30 * time.Second
+	}
+	s.adminFails = newThrottle(s.AdminTokenLimit, s.AdminTokenWindow, s.Now)
 	for _, rt := range s.routes() {
 		h := rt.handle
 		if rt.admin {
@@ -136,7 +167,7 @@ func New(d Deps) (*Server, error) {
 	s.mux.Handle("/", s.adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no such page: " + r.URL.Path)
 	}))
-	s.handler = s.logRequests(s.countRequests(securityHeaders(s.withViewer(s.limitBody(s.mux)))))
+	s.handler = s.logRequests(s.countRequests(s.securityHeaders(s.crossOrigin(s.withViewer(s.limitBody(s.mux))))))
 	return s, nil
 }
 
