@@ -50,6 +50,10 @@ type adminPage struct {
 	Refused            []string
 	// Next is the cursor of the next page of licenses, if one follows.
 	Next string
+	// The artwork tab: the title's poster and backdrop, and the candidate
+	// frames of its video.
+	Poster, Backdrop picture
+	Candidates       []candidate
 }
 
 func (s *Server) adminTitles(r *http.Request) ([]adminTitle, map[int64]catalog.Title, error) {

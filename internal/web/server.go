@@ -276,5 +276,7 @@ func (s *Server) routes() []route {
 		upload(page("POST", "/admin/ingest", s.adminPage(s.adminIngest))),
 		page("GET", "/admin/jobs", s.adminPage(s.adminJobs)),
 		upload(page("POST", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkUpload))),
+		page("GET", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkPage)),
+		page("POST", "/admin/titles/{id}/artwork/pick", s.adminPage(s.adminArtworkPick)),
 	}
 }
