@@ -125,7 +125,7 @@ func TestConfigMasksSecretsAndReadsFiles(t *testing.T) {
 func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 	c := newCLI(t, filepath.Join(t.TempDir(), "shutdown.db"))
 	c.env["LINEUP_ADDR"] = "127.0.0.1:0"
-	c.env["LINEUP_ADMIN_TOKEN"] = "tok"
+	c.env["LINEUP_ADMIN_TOKEN"] = strings.Repeat("t", 32)
 	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return c.env[k] }}
 	_, parse := e.flags("serve")
 	if err := parse(nil); err != nil {
@@ -144,7 +144,7 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 
 	pr, pw := io.Pipe()
 	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/titles", pr)
-	req.Header.Set("Authorization", "Bearer tok")
+	req.Header.Set("Authorization", "Bearer "+c.env["LINEUP_ADMIN_TOKEN"])
 	req.Header.Set("Content-Type", "application/json")
 	respc := make(chan *http.Response, 1)
 	go func() {

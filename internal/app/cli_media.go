@@ -23,16 +23,23 @@ func (t trackFlag) tracks(kind string) ([]media.Track, []*os.File, error) {
 	var out []media.Track
 	var files []*os.File
 	for _, v := range t {
+		// LANG=FILE, or LANG,charset=CHARSET=FILE for a subtitle file
+		// whose text encoding detection cannot tell.
+		charset := ""
+		if l, rest, ok := strings.Cut(v, ",charset="); ok && kind == "subtitle" {
+			charset, v, _ = strings.Cut(rest, "=")
+			v = l + "=" + v
+		}
 		lang, path, ok := strings.Cut(v, "=")
 		if !ok || lang == "" || path == "" {
-			return nil, files, fmt.Errorf("%w: --%s %q: write LANG=FILE, such as zh=chinese.aac", ErrUsage, kind, v)
+			return nil, files, fmt.Errorf("%w: --%s %q: write LANG=FILE, such as zh=chinese.aac (subtitles: zh,charset=big5=names.srt)", ErrUsage, kind, v)
 		}
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, files, err
 		}
 		files = append(files, f)
-		out = append(out, media.Track{Language: lang, Filename: filepath.Base(path), Reader: f})
+		out = append(out, media.Track{Language: lang, Filename: filepath.Base(path), Reader: f, Charset: charset})
 	}
 	return out, files, nil
 }
@@ -42,7 +49,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	title := fs.Int64("title", 0, "the title the film belongs to")
 	var audio, subs trackFlag
 	fs.Var(&audio, "audio", "an extra audio track, LANG=FILE (repeatable)")
-	fs.Var(&subs, "subtitle", "a subtitle file, LANG=FILE: SRT, WebVTT or ASS (repeatable)")
+	fs.Var(&subs, "subtitle", "a subtitle file, LANG=FILE or LANG,charset=CHARSET=FILE: SRT, WebVTT or ASS (repeatable)")
 	wait := fs.Bool("wait", true, "encode here and wait, drawing a progress bar (false: queue it for the workers)")
 	// Flags may come after the file, as in `lineup ingest film.mp4 --title 1`.
 	var file string

@@ -19,6 +19,7 @@ import (
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/store"
+	"github.com/lineup/lineup/internal/webhook"
 )
 
 // runtime is everything a serving or encoding process needs beyond the
@@ -33,6 +34,7 @@ type runtime struct {
 	geo      *geo.Locator
 	playback *playback.Service
 	csrfKey  []byte
+	webhook  *webhook.Sender // nil without LINEUP_WEBHOOK_URL
 }
 
 // close releases what openRuntime opened (the database too).
@@ -51,6 +53,10 @@ func (rt *runtime) close(ctx context.Context) {
 // job queue run workers in this process (roles worker and all); Start still
 // has to be called.
 func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
+	ownerOnlyFiles()
+	if err := privateDir(e.cfg.DataDir); err != nil {
+		return nil, err
+	}
 	svc, err := e.open(ctx)
 	if err != nil {
 		return nil, err
@@ -70,8 +76,12 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 	if rt.queue, err = jobs.New(ctx, svc.db, jobs.Config{DatabaseURL: dsn, Work: work}); err != nil {
 		return fail(err)
 	}
+	if rt.webhook, err = e.openWebhook(rt.queue, svc); err != nil {
+		return fail(err)
+	}
 	if rt.media, err = media.New(svc.db, rt.blob, rt.queue, media.Config{
 		FFmpegPath: e.cfg.FFmpeg, FFprobePath: e.cfg.FFprobe, MaxUploadBytes: e.cfg.MaxUploadBytes, Logger: e.log,
+		LoudnessLUFS: e.cfg.LoudnessLUFS,
 	}); err != nil {
 		return fail(err)
 	}
@@ -112,6 +122,25 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 	return rt, nil
 }
 
+// privateDir creates the data folder readable by its owner only (0700), or
+// takes group and other access away from an existing one: it holds the
+// database (emails, password and PIN hashes), the secret key and the media.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data folder %s: %w", dir, err)
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("data folder %s: %w", dir, err)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, info.Mode().Perm()&0o700); err != nil {
+			return fmt.Errorf("data folder %s: make it private: %w", dir, err)
+		}
+	}
+	return nil
+}
+
 // derive makes a purpose-specific key from the secret key.
 func derive(secret []byte, purpose string) []byte {
 	m := hmac.New(sha256.New, secret)
@@ -143,7 +172,7 @@ func (e *env) secretKey() ([]byte, error) {
 	}
 	k := make([]byte, 32)
 	rand.Read(k)
-	if err := os.MkdirAll(e.cfg.DataDir, 0o750); err != nil {
+	if err := os.MkdirAll(e.cfg.DataDir, 0o700); err != nil {
 		return nil, err
 	}
 	if err := os.WriteFile(path, []byte(hex.EncodeToString(k)+"\n"), 0o600); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/charts"
+	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/web"
 )
@@ -45,7 +46,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err := rt.queue.Start(ctx); err != nil {
 			return err
 		}
+		if rt.webhook != nil {
+			if err := rt.webhook.StartScan(ctx); err != nil {
+				return err
+			}
+		}
 		e.log.Info("workers started", "role", *role)
+		go rt.media.RunCollector(ctx, time.Hour, media.DefaultCollectGrace)
 	}
 	if *role == "worker" {
 		<-ctx.Done()
@@ -60,6 +67,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // the shutdown timeout). ready, when not nil, is called with the address
 // once the listener is open.
 func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) error {
+	if err := checkAdminToken(e.cfg.AdminToken); err != nil {
+		return err
+	}
 	svc := rt.services
 	idx, err := e.openSearch(ctx, rt)
 	if err != nil {
@@ -148,4 +158,18 @@ func (e *env) disks(rt *runtime) []web.Disk {
 	}
 	out = append(out, web.Disk{Name: "search index", Path: e.cfg.SearchDir}, web.Disk{Name: "upload spool", Path: os.TempDir()})
 	return out
+}
+
+// minAdminTokenBytes is the shortest admin token serve accepts: 32 bytes,
+// 256 bits when random, beyond any guessing over the network.
+const minAdminTokenBytes = 32
+
+// checkAdminToken refuses an admin token that could be guessed; none at
+// all is fine (writes then need an admin's session).
+func checkAdminToken(token string) error {
+	if token != "" && len(token) < minAdminTokenBytes {
+		return fmt.Errorf("%w: LINEUP_ADMIN_TOKEN is %d bytes; it must be at least %d random bytes, for example: head -c 32 /dev/urandom | base64",
+			ErrUsage, len(token), minAdminTokenBytes)
+	}
+	return nil
 }

@@ -40,14 +40,14 @@ func NewFolder(dir string) (*Folder, error) {
 	if !filepath.IsAbs(dir) {
 		return nil, fmt.Errorf("blob: folder %q: path must be absolute", dir)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("blob: folder: %w", err)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("blob: folder: %w", err)
 	}
-	if err := root.MkdirAll(tmpDir, 0o755); err != nil {
+	if err := root.MkdirAll(tmpDir, 0o700); err != nil {
 		root.Close()
 		return nil, fmt.Errorf("blob: folder: %w", err)
 	}
@@ -69,7 +69,7 @@ func (f *Folder) Put(ctx context.Context, key string, r io.Reader, size int64, c
 		return fmt.Errorf("blob: put: %w", err)
 	}
 	tmp := tmpDir + "/" + rand.Text()
-	w, err := f.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	w, err := f.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("blob: put %s: %w", key, err)
 	}
@@ -104,7 +104,7 @@ func (f *Folder) Put(ctx context.Context, key string, r io.Reader, size int64, c
 	// and Rename; try again a few times when that happens.
 	for attempt := 0; ; attempt++ {
 		if dir := path.Dir(key); dir != "." {
-			if err = f.root.MkdirAll(dir, 0o755); err != nil {
+			if err = f.root.MkdirAll(dir, 0o700); err != nil {
 				return fmt.Errorf("blob: put %s: %w", key, err)
 			}
 		}

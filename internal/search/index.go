@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -144,7 +145,7 @@ func Open(cfg Config) (*Index, error) {
 		x.idx = idx
 		return x, nil
 	}
-	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("search: open: %w", err)
 	}
 	if name, err := os.ReadFile(filepath.Join(cfg.Dir, currentFile)); err == nil {
@@ -398,6 +399,14 @@ func (x *Index) buildOnDisk(ctx context.Context, titles iter.Seq2[catalog.Title,
 		os.RemoveAll(dir)
 		return "", nil, 0, err
 	}
+	// bleve writes some files readable by everyone; the folder is 0700
+	// already, and its files follow (data at rest is the owner's alone).
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			os.Chmod(p, 0o600)
+		}
+		return nil
+	})
 	return dir, idx, n, nil
 }
 
@@ -529,7 +538,7 @@ func (x *Index) newGeneration() (string, bleve.Index, error) {
 // setCurrent records dir as the generation to open next time, atomically.
 func (x *Index) setCurrent(dir string) error {
 	tmp := filepath.Join(x.cfg.Dir, currentFile+".tmp")
-	if err := os.WriteFile(tmp, []byte(filepath.Base(dir)+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(tmp, []byte(filepath.Base(dir)+"\n"), 0o600); err != nil {
 		return err
 	}
 	return os.Rename(tmp, filepath.Join(x.cfg.Dir, currentFile))

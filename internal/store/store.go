@@ -88,8 +88,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, errors.New("store: empty database location; give a SQLite path or a postgres:// URL")
 	}
 	if path != ":memory:" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, fmt.Errorf("store: create folder for %s: %w", path, err)
+		if err := privateFiles(path); err != nil {
+			return nil, err
 		}
 	}
 	q := url.Values{}
@@ -113,6 +113,34 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// privateFiles makes a SQLite database readable by its owner only: the
+// folder is created 0700, the file created 0600 before SQLite opens it
+// (SQLite gives its -wal and -shm files the database file's mode), and an
+// existing database, WAL or shared-memory file that others could read is
+// made 0600. The database holds emails and password hashes.
+func privateFiles(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("store: create folder for %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if info.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, info.Mode().Perm()&0o700); err != nil {
+				return fmt.Errorf("store: make %s private: %w", p, err)
+			}
+		}
+	}
+	return nil
 }
 
 // MaskURL hides the password of a database URL, for logs and `lineup config`.

@@ -77,7 +77,7 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Credits = append(p.Credits, line)
 	}
-	a, err := s.Rights.Availability(ctx, id, territory, now)
+	a, err := s.Rights.Available(ctx, rights.AvailabilityQuery{TitleID: id, Territory: territory, At: now, ViewerZone: v.where.Zone})
 	if err != nil {
 		return err
 	}

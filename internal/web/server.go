@@ -223,6 +223,15 @@ func (s *Server) routes() []route {
 		admin("GET", "/api/v1/licenses/{id}", s.licensesGet),
 		admin("GET", "/api/v1/conflicts", s.conflictsList),
 
+		// Licenses change (issue 12): amend, terminate, withdraw, history.
+		admin("PATCH", "/api/v1/licenses/{id}", s.licensesAmend),
+		admin("POST", "/api/v1/licenses/{id}/check", s.licensesCheckAmend),
+		admin("POST", "/api/v1/licenses/{id}/terminate", s.licensesTerminate),
+		admin("DELETE", "/api/v1/licenses/{id}", s.licensesWithdraw),
+		admin("GET", "/api/v1/licenses/{id}/history", s.licensesHistory),
+		admin("GET", "/api/v1/reports/expiring", s.reportsExpiring),
+		admin("GET", "/api/v1/reports/windows", s.reportsWindows),
+
 		admin("POST", "/api/v1/avails", s.availsImport),
 		admin("GET", "/api/v1/avails", s.availsExport),
 
@@ -272,9 +281,18 @@ func (s *Server) routes() []route {
 		page("GET", "/admin", s.adminPage(s.adminHome)),
 		page("GET", "/admin/licenses", s.adminPage(s.adminLicenses)),
 		page("POST", "/admin/licenses", s.adminPage(s.adminLicenseAdd)),
+		page("GET", "/admin/licenses/{id}", s.adminPage(s.adminLicense)),
+		page("POST", "/admin/licenses/{id}", s.adminPage(s.adminLicenseChange)),
 		page("GET", "/admin/ingest", s.adminPage(s.adminIngestForm)),
 		upload(page("POST", "/admin/ingest", s.adminPage(s.adminIngest))),
 		page("GET", "/admin/jobs", s.adminPage(s.adminJobs)),
+
+		page("GET", "/admin/avails", s.adminPage(s.adminAvailsForm)),
+		page("POST", "/admin/avails", s.adminPage(s.adminAvailsUpload)),
+		page("POST", "/admin/titles/{id}/complete", s.adminPage(s.adminTitleComplete)),
+		// Operating Lineup (issue 11).
+		admin("POST", "/api/v1/assets/{id}/retry", s.assetsRetry),
+		page("POST", "/admin/assets/{id}/retry", s.adminPage(s.adminAssetRetry)),
 		upload(page("POST", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkUpload))),
 		page("GET", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkPage)),
 		page("POST", "/admin/titles/{id}/artwork/pick", s.adminPage(s.adminArtworkPick)),

@@ -167,10 +167,39 @@ func writeCSV(w io.Writer, rows [][]string) error {
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("avails: export csv: %w", err)
 	}
+	for _, row := range rows {
+		for i, cell := range row {
+			row[i] = textCell(cell)
+		}
+	}
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("avails: export csv: %w", err)
 	}
 	return nil
+}
+
+// formulaStart holds the first characters that make a spreadsheet read a
+// CSV cell as a formula (OWASP's list for CSV injection).
+const formulaStart = "=+-@\t\r"
+
+// textCell keeps a spreadsheet from running a cell as a formula: a cell that
+// begins with one of formulaStart gets a leading apostrophe, which
+// spreadsheets read as "this is text" and do not show. readCSV takes it off
+// again, so an export imports as it was entered. The xlsx export needs none:
+// its cells are typed text.
+func textCell(s string) string {
+	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// untextCell undoes textCell.
+func untextCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStart, s[1]) >= 0 {
+		return s[1:]
+	}
+	return s
 }
 
 // writeXLSX writes the workbook: group labels in row 1, column names in row

@@ -213,8 +213,9 @@ func readCSV(ctx context.Context, r io.Reader, name string, maxRows int) ([]*tab
 		}
 		line, _ := cr.FieldPos(0)
 		num := line - inside
-		for _, f := range rec {
+		for i, f := range rec {
 			inside += strings.Count(f, "\n")
+			rec[i] = untextCell(f)
 		}
 		if !c.add(num, rec) {
 			break
