@@ -153,10 +153,12 @@ func (e *env) open(ctx context.Context) (*services, error) {
 		e.log.Info("migrated database", "applied", n, "database", db.Location)
 	}
 	events := &eventSink{}
+	cat := catalog.New(db)
 	svc := &services{
 		db:      db,
-		catalog: catalog.New(db),
+		catalog: cat,
 		rights: rights.New(db, rights.Config{
+			Titles:            cat,
 			Licensee:          e.cfg.Licensee,
 			Offered:           e.cfg.LicenseTypes,
 			ComingSoonHorizon: time.Duration(e.cfg.ComingSoonDays) * 24 * time.Hour,

@@ -127,7 +127,11 @@ func availsExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	ls := avails.Digital(all)
-	refs, err := avails.TitleRefs(ctx, svc.catalog, avails.TitleIDs(ls))
+	pending, err := avails.NewImporter(svc.db, svc.catalog, svc.rights, nil).Pending(ctx, *title)
+	if err != nil {
+		return err
+	}
+	refs, err := avails.TitleRefs(ctx, svc.catalog, append(avails.TitleIDs(ls), avails.PendingTitleIDs(pending)...))
 	if err != nil {
 		return err
 	}
@@ -136,7 +140,7 @@ func availsExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := avails.Export(&buf, *format, ls, refs, rows); err != nil {
+	if err := avails.Export(&buf, *format, ls, refs, rows, pending...); err != nil {
 		return err
 	}
 	if *out == "" {

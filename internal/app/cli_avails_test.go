@@ -47,7 +47,7 @@ func TestCLIAvailsImportReportsAndExportsBack(t *testing.T) {
 		t.Errorf("importing the same sheet again must change nothing:\n%s", out)
 	}
 	exported := c.must("avails", "export")
-	for _, want := range []string{"NL-1", "NL-2", "NL-3", "\"US, CA\"", "10.5240/7791-8534-2C23-9030-8610-5", "First Dance, The"} {
+	for _, want := range []string{"NL-1", "NL-2", "NL-3", "\"US, CA\"", "10.5240/7791-8534-2C23-9030-8610-5", "First Dance, The", "GB,,Movie,Full Extract,FIRST DANCE,\"First Dance, The\",2019,SVOD,TBA,Open"} {
 		if !strings.Contains(exported, want) {
 			t.Errorf("the export must carry %q:\n%s", want, exported)
 		}

@@ -109,7 +109,7 @@ func licensesAdd(ctx context.Context, e *env, args []string, checkOnly bool) err
 		}
 		return e.showConflicts(conflicts)
 	}
-	stored, conflicts, err := svc.rights.Add(ctx, l, *force)
+	stored, conflicts, err := svc.rights.AddAs(ctx, l, *force, rights.Change{Actor: cliActor(e)})
 	var ce *rights.ConflictError
 	if errors.As(err, &ce) {
 		if !e.json {

@@ -20,11 +20,16 @@ func changeFlags(fs *flag.FlagSet, e *env) (id *int64, reason *string, by func()
 		if *who != "" {
 			return *who
 		}
-		if u := e.getenv("USER"); u != "" {
-			return "cli:" + u
-		}
-		return "cli"
+		return cliActor(e)
 	}
+}
+
+// cliActor names the person at the command line: cli:$USER.
+func cliActor(e *env) string {
+	if u := e.getenv("USER"); u != "" {
+		return "cli:" + u
+	}
+	return "cli"
 }
 
 // licensesAmend changes the terms given as flags (those not given keep

@@ -47,6 +47,7 @@ type Config struct {
 
 	// Operating a node: health, disks and retries.
 	MinFreeBytes int64
+
 	// The license webhook (issue 12): where to POST, the signing secret,
 	// and N of "opening / leaving in N days".
 	WebhookURL        string
@@ -212,6 +213,7 @@ func settings() []setting {
 			return nil
 		},
 		func(c *Config) string { return strconv.FormatInt(c.MinFreeBytes, 10) })
+
 	set, get = str(func(c *Config) *string { return &c.WebhookURL })
 	add(setting{flag: "webhook-url", env: "LINEUP_WEBHOOK_URL", def: "", help: "URL told of licenses created, amended, terminated, withdrawn, opening and leaving (signed, retried)"}, set, get)
 	set, get = str(func(c *Config) *string { return &c.WebhookSecret })

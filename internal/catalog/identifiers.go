@@ -342,29 +342,46 @@ func (s *Service) CreatePendingTitles(ctx context.Context, ts []PendingTitle) ([
 		}
 		ns[i] = norm{n, alias, ids}
 	}
-	out := make([]int64, len(ts))
+	out := make([]int64, 0, len(ts))
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
 		now := s.now().UnixMilli()
+		rows := make([][]any, len(ns))
 		for i, n := range ns {
-			err := tx.QueryRowContext(ctx, `INSERT INTO titles (original_title, original_language, year, kind, min_age, source_work, created_at, metadata_pending)
-VALUES ($1, $2, $3, $4, 0, '', $5, TRUE) RETURNING id`, n.t.OriginalTitle, n.t.OriginalLanguage, nullZero(n.t.Year), n.t.Kind, now).Scan(&out[i])
-			if err != nil {
-				return fmt.Errorf("insert title: %w", err)
-			}
+			rows[i] = []any{n.t.OriginalTitle, n.t.OriginalLanguage, nullZero(n.t.Year), n.t.Kind, now, true}
+		}
+		// Multi-row statements: one round trip per few hundred titles.
+		err := s.db.Dialect.InsertRows(ctx, tx, `INSERT INTO titles (original_title, original_language, year, kind, created_at, metadata_pending)`,
+			`RETURNING id`, 6, rows, func(id int64) { out = append(out, id) })
+		if err != nil {
+			return fmt.Errorf("insert titles: %w", err)
+		}
+		if len(out) != len(ns) {
+			return fmt.Errorf("inserted %d titles, got %d ids", len(ns), len(out))
+		}
+		slices.Sort(out) // ids come in VALUES order, RETURNING may not
+		var alts, idents [][]any
+		seen := map[Identifier]int{}
+		for i, n := range ns {
 			if n.alias != "" {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO title_alternate_titles (title_id, title, language) VALUES ($1, $2, '')`, out[i], n.alias); err != nil {
-					return fmt.Errorf("insert alternate title: %w", err)
-				}
+				alts = append(alts, []any{out[i], n.alias, ""})
 			}
 			for _, id := range n.ids {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO title_identifiers (title_id, scheme, issuer, value) VALUES ($1, $2, $3, $4)`,
-					out[i], id.Scheme, id.Issuer, id.Value); err != nil {
-					if s.db.Dialect.IsUniqueViolation(err) {
-						return fieldErr(fmt.Sprintf("titles[%d].identifiers", i), id.Value, "another title already carries this identifier")
-					}
-					return fmt.Errorf("insert identifier: %w", err)
+				if j, dup := seen[id]; dup {
+					return fieldErr(fmt.Sprintf("titles[%d].identifiers", i), id.Value, fmt.Sprintf("title %d of the batch carries this identifier too", j+1))
 				}
+				seen[id] = i
+				idents = append(idents, []any{out[i], id.Scheme, id.Issuer, id.Value})
 			}
+		}
+		if err := s.db.Dialect.InsertRows(ctx, tx, `INSERT INTO title_alternate_titles (title_id, title, language)`, ``, 3, alts, nil); err != nil {
+			return fmt.Errorf("insert alternate titles: %w", err)
+		}
+		if err := s.db.Dialect.InsertRows(ctx, tx, `INSERT INTO title_identifiers (title_id, scheme, issuer, value)`, ``, 4, idents, nil); err != nil {
+			if s.db.Dialect.IsUniqueViolation(err) {
+				return fieldErr("identifiers", "", "another title already carries one of these identifiers")
+			}
+			return fmt.Errorf("insert identifiers: %w", err)
 		}
 		return nil
 	})

@@ -39,8 +39,8 @@ func oneCountry(field, s string) (string, error) {
 // when none is known. Times are in the country's time zone.
 //
 // An unknown or regional territory is a *FieldError; a title without any
-// license of the service that does not exist either is an error wrapping
-// store.ErrNotFound.
+// license of the service that the catalogue (Config.Titles) does not know
+// either is an error wrapping store.ErrNotFound.
 func (s *Service) Availability(ctx context.Context, titleID int64, territory string, at time.Time) (Availability, error) {
 	return s.Available(ctx, AvailabilityQuery{TitleID: titleID, Territory: territory, At: at})
 }
@@ -109,12 +109,14 @@ func (s *Service) Available(ctx context.Context, q AvailabilityQuery) (Availabil
 		sortWindows(ws, ids)
 	}
 	if len(ws) == 0 {
-		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM titles WHERE id = $1`, titleID).Scan(&n); err != nil {
-			return Availability{}, fmt.Errorf("rights: availability: %w", err)
-		}
-		if n == 0 {
-			return Availability{}, fmt.Errorf("rights: availability of title %d: %w", titleID, store.ErrNotFound)
+		if s.cfg.Titles != nil {
+			ok, err := s.cfg.Titles.TitleExists(ctx, titleID)
+			if err != nil {
+				return Availability{}, fmt.Errorf("rights: availability: %w", err)
+			}
+			if !ok {
+				return Availability{}, fmt.Errorf("rights: availability of title %d: %w", titleID, store.ErrNotFound)
+			}
 		}
 		return Availability{}, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/store"
 )
 
@@ -25,7 +26,7 @@ func newTitle(t testing.TB, db *store.DB, name string) int64 {
 }
 
 func newService(db *store.DB) *Service {
-	return New(db, Config{Licensee: us, Now: func() time.Time { return mustTime("2018-06-01T00:00:00Z") }})
+	return New(db, Config{Licensee: us, Titles: catalog.New(db), Now: func() time.Time { return mustTime("2018-06-01T00:00:00Z") }})
 }
 
 func mustTime(s string) time.Time {

@@ -41,8 +41,8 @@ type Revision struct {
 	// Version is the license's version after the change (1 for created).
 	Version int64  `json:"version"`
 	Action  Action `json:"action"`
-	// Actor and Reason are the Change's; empty for the created revision
-	// (Add does not take a Change).
+	// Actor and Reason are the Change's (for created, AddAs's; empty
+	// after Add or Import).
 	Actor  string    `json:"actor"`
 	Reason string    `json:"reason"`
 	At     time.Time `json:"at"`
@@ -250,9 +250,9 @@ func (s *Service) Withdraw(ctx context.Context, id int64, ch Change) (License, e
 }
 
 // History returns every state of license id, oldest first: the created
-// revision (rebuilt from the record: Add takes no Change, so its Actor and
-// Reason are empty), then one revision per recorded change. An unknown id
-// wraps store.ErrNotFound.
+// revision (with AddAs's Change; for a license bulk-loaded by Import,
+// rebuilt from the record with an empty Actor), then one revision per
+// recorded change. An unknown id wraps store.ErrNotFound.
 func (s *Service) History(ctx context.Context, id int64) ([]Revision, error) {
 	return s.history(ctx, s.db, id)
 }
@@ -276,9 +276,11 @@ func (s *Service) history(ctx context.Context, q store.Querier, id int64) ([]Rev
 			return err
 		}
 		r.Action, r.At = Action(action), time.UnixMilli(at).UTC()
-		r.Before = new(License)
-		if err := json.Unmarshal([]byte(before), r.Before); err != nil {
-			return fmt.Errorf("revision %d before: %w", r.Version, err)
+		if before != "" {
+			r.Before = new(License)
+			if err := json.Unmarshal([]byte(before), r.Before); err != nil {
+				return fmt.Errorf("revision %d before: %w", r.Version, err)
+			}
 		}
 		if err := json.Unmarshal([]byte(after), &r.After); err != nil {
 			return fmt.Errorf("revision %d after: %w", r.Version, err)
@@ -289,12 +291,31 @@ func (s *Service) history(ctx context.Context, q store.Querier, id int64) ([]Rev
 	if err != nil {
 		return nil, fmt.Errorf("rights: history of license %d: %w", id, err)
 	}
+	if len(revs) > 0 && revs[0].Action == ActionCreated {
+		return revs, nil
+	}
+	// A license bulk-loaded by Import (or stored before histories were
+	// kept) has no created row: rebuild it from the record.
 	first := cur
 	if len(revs) > 0 {
 		first = *revs[0].Before
 	}
 	created := Revision{Version: first.Version, Action: ActionCreated, At: first.CreatedAt, After: first}
 	return append([]Revision{created}, revs...), nil
+}
+
+// recordCreated appends the created revision of a license just stored.
+func recordCreated(ctx context.Context, tx *sql.Tx, l License, ch Change) error {
+	after, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO license_changes (license_id, title_id, version, action, actor, reason, changed_at, before_json, after_json)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8)`,
+		l.ID, l.TitleID, l.Version, string(ActionCreated), strings.TrimSpace(ch.Actor), strings.TrimSpace(ch.Reason), l.CreatedAt.UnixMilli(), string(after)); err != nil {
+		return fmt.Errorf("record creation: %w", err)
+	}
+	return nil
 }
 
 // GetAsOf returns license id as Lineup recorded it at instant asOf: the
@@ -319,7 +340,7 @@ func (s *Service) GetAsOf(ctx context.Context, id int64, asOf time.Time) (Licens
 }
 
 // lockLicense reads license id inside tx after locking its title's licenses
-// (see titleExists), refusing a withdrawn one.
+// (see lockTitle), refusing a withdrawn one.
 func (s *Service) lockLicense(ctx context.Context, tx *sql.Tx, id int64) (License, error) {
 	var title int64
 	err := tx.QueryRowContext(ctx, `SELECT title_id FROM licenses WHERE id = $1`, id).Scan(&title)
@@ -329,7 +350,7 @@ func (s *Service) lockLicense(ctx context.Context, tx *sql.Tx, id int64) (Licens
 	if err != nil {
 		return License{}, fmt.Errorf("rights: license %d: %w", id, err)
 	}
-	if err := titleExists(ctx, tx, title, true, s.db.Dialect); err != nil {
+	if err := lockTitle(ctx, tx, title, s.db.Dialect); err != nil {
 		return License{}, err
 	}
 	ls, err := listIn(ctx, tx, `WHERE id = $1`, `WHERE license_id = $1`, 0, id)

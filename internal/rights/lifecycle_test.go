@@ -3,10 +3,12 @@ package rights
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/store/storetest"
 )
@@ -22,7 +24,7 @@ func (c *clock) set(s string)   { c.mu.Lock(); c.t = mustTime(s); c.mu.Unlock() 
 
 func clockedService(db *store.DB, start string) (*Service, *clock) {
 	c := &clock{t: mustTime(start)}
-	return New(db, Config{Licensee: us, Now: c.now}), c
+	return New(db, Config{Licensee: us, Titles: catalog.New(db), Now: c.now}), c
 }
 
 func available(t *testing.T, s *Service, q AvailabilityQuery) bool {
@@ -39,7 +41,11 @@ func TestLifecycleAmendTerminateWithdraw(t *testing.T) {
 		ctx := context.Background()
 		s, clk := clockedService(db, "2018-06-01T00:00:00Z")
 		title := newTitle(t, db, "后来的我们")
-		l := mustAdd(t, s, with(svod(title, "2018-06-22", "2019-06-22"), func(l *License) { l.Territories = []string{"FR"} }))
+		l, _, err := s.AddAs(ctx, with(svod(title, "2018-06-22", "2019-06-22"), func(l *License) { l.Territories = []string{"FR"} }), false,
+			Change{Actor: "bo@example.com", Reason: "signed at Cannes"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if l.Status != StatusActive || l.Version != 1 {
 			t.Fatalf("a new license is active, version 1: %+v", l)
 		}
@@ -149,7 +155,8 @@ func TestLifecycleAmendTerminateWithdraw(t *testing.T) {
 			h[2].Before.End.Date != "2020-06-22" || h[2].After.End.Date != "2019-01-01" {
 			t.Errorf("a revision records who, why, when, before and after: %+v", h[2])
 		}
-		if h[0].Before != nil || h[0].After.End.Date != "2019-06-22" || !h[0].At.Equal(mustTime("2018-06-01T00:00:00Z")) {
+		if h[0].Before != nil || h[0].After.End.Date != "2019-06-22" || !h[0].At.Equal(mustTime("2018-06-01T00:00:00Z")) ||
+			h[0].Actor != "bo@example.com" || h[0].Reason != "signed at Cannes" {
 			t.Errorf("the created revision holds the license as first stored: %+v", h[0])
 		}
 		then, err := s.GetAsOf(ctx, l.ID, mustTime("2018-07-15T00:00:00Z"))
@@ -290,6 +297,42 @@ func TestLineupAsOf(t *testing.T) {
 		before, err := s.Lineup(ctx, LineupQuery{Territory: "FR", At: at, AsOf: mustTime("2018-05-15T00:00:00Z")})
 		if err != nil || len(before.AvailableNow.Items) != 0 {
 			t.Errorf("as of before any license, nothing: %v %v", titles(before.AvailableNow), err)
+		}
+	})
+}
+
+// TestAsOfQueriesReadOnlyWhatWasBelieved: every window an as-of lineup
+// query reads comes through the as-of union, none straight from the
+// current windows.
+func TestAsOfQueriesReadOnlyWhatWasBelieved(t *testing.T) {
+	s := New(nil, Config{Licensee: us})
+	for name, q := range map[string]string{"available_now": s.sqlAvailableNowAsOf, "coming_soon": s.sqlComingSoonAsOf, "leaving_soon": s.sqlLeavingSoonAsOf} {
+		for _, alias := range []string{"w", "o", "p"} {
+			if strings.Contains(q, "FROM license_windows "+alias+" ") || strings.Contains(q, "FROM license_windows "+alias+"\n") {
+				t.Errorf("%s as of reads license_windows %s directly: answers would mix in later changes", name, alias)
+			}
+		}
+	}
+}
+
+// TestHistoryOfABulkLoadedLicense: Import records no created revision;
+// History rebuilds it from the record.
+func TestHistoryOfABulkLoadedLicense(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, clk := clockedService(db, "2018-06-01T00:00:00Z")
+		title := newTitle(t, db, "t")
+		if err := s.Import(ctx, []License{svod(title, "2018-06-22", "2019-06-22")}); err != nil {
+			t.Fatal(err)
+		}
+		ls, _ := s.List(ctx, title)
+		clk.set("2018-07-01T00:00:00Z")
+		if _, err := s.Terminate(ctx, ls[0].ID, mustMoment("2019-01-01"), Change{Actor: "a", Reason: "r"}); err != nil {
+			t.Fatal(err)
+		}
+		h, err := s.History(ctx, ls[0].ID)
+		if err != nil || len(h) != 2 || h[0].Action != ActionCreated || h[0].After.End.Date != "2019-06-22" || h[1].Action != ActionTerminated {
+			t.Errorf("an imported license's history starts with its created state, rebuilt: %+v %v", h, err)
 		}
 	})
 }

@@ -330,12 +330,20 @@ func (s *Service) buildQueries() {
 
 // asOf rewrites a lineup query (whose $1 is the territory, $2 the
 // licensee, and whose last parameter is $last) to read the windows believed
-// at $last+1 instead of those believed now.
+// at $last+1 instead of those believed now: each "FROM license_windows x"
+// becomes the union of the current windows written by then and the past
+// windows believed then. The union stays inline (not a CTE) so that both
+// engines push each query's conditions into its two halves and keep using
+// their indexes.
 func asOf(query string, last int) string {
 	k := "$" + strconv.Itoa(last+1)
 	cols := `title_id, territory, license_id, licensee, license_type, exclusive, starts_at, ends_at`
-	cte := `WITH lw AS (SELECT ` + cols + ` FROM license_windows WHERE territory = $1 AND licensee = $2 AND recorded_from <= ` + k +
+	union := `(SELECT ` + cols + ` FROM license_windows WHERE territory = $1 AND licensee = $2 AND recorded_from <= ` + k +
 		` UNION ALL SELECT ` + cols + ` FROM license_windows_past WHERE territory = $1 AND licensee = $2 AND recorded_from <= ` + k +
-		` AND recorded_to > ` + k + `) `
-	return cte + strings.ReplaceAll(query, "FROM license_windows ", "FROM lw ")
+		` AND recorded_to > ` + k + `)`
+	for _, alias := range []string{"w", "o", "p"} {
+		query = strings.ReplaceAll(query, "FROM license_windows "+alias+" ", "FROM "+union+" "+alias+" ")
+		query = strings.ReplaceAll(query, "FROM license_windows "+alias+"\n", "FROM "+union+" "+alias+"\n")
+	}
+	return query
 }

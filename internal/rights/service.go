@@ -3,7 +3,6 @@ package rights
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -30,11 +29,21 @@ type Config struct {
 	LeavingSoonWithin int
 	// Now returns the current instant; nil means time.Now.
 	Now func() time.Time
+	// Titles answers whether a title exists (*catalog.Service does): Add,
+	// Check and Availability ask it rather than read the catalogue's
+	// tables. nil leaves it to the database's foreign key, so Add still
+	// refuses an unknown title but Check and Availability cannot tell one.
+	Titles Titles
 	// Notify, when not nil, is told of every license added (Add, AddAll;
 	// not the trusted bulk Import), amended, terminated and withdrawn,
 	// after the change is committed (see Event). It must not block for
 	// long; a change is not undone when telling fails.
 	Notify func(ctx context.Context, e Event)
+}
+
+// Titles is what rights asks the catalogue.
+type Titles interface {
+	TitleExists(ctx context.Context, id int64) (bool, error)
 }
 
 // Service stores licenses and answers questions about them. It is safe for
@@ -111,7 +120,7 @@ func (s *Service) Check(ctx context.Context, l License) ([]Conflict, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := titleExists(ctx, s.db, r.l.TitleID, false, s.db.Dialect); err != nil {
+	if err := s.titleExists(ctx, r.l.TitleID); err != nil {
 		return nil, err
 	}
 	cs, err := s.conflicts(ctx, s.db, r, 0)
@@ -129,25 +138,45 @@ func (s *Service) Check(ctx context.Context, l License) ([]Conflict, error) {
 // set, names trimmed, instants in UTC at millisecond precision. An invalid
 // license or an unknown title is a *FieldError.
 //
-// Adds for the same title are serialized (on PostgreSQL by a row lock on the
-// title), so two conflicting licenses cannot both slip in unforced.
+// Adds for the same title are serialized (on PostgreSQL by an advisory
+// lock on the title), so two conflicting licenses cannot both slip in
+// unforced. The license's history starts with a created revision whose
+// Actor and Reason are empty; AddAs records who and why.
 func (s *Service) Add(ctx context.Context, l License, force bool) (License, []Conflict, error) {
+	return s.AddAs(ctx, l, force, Change{})
+}
+
+// AddAs is Add that records who adds the license and why in its created
+// revision (see History). ch.Actor may be empty; its text is checked as a
+// Change's.
+func (s *Service) AddAs(ctx context.Context, l License, force bool, ch Change) (License, []Conflict, error) {
+	if ch.Actor != "" || ch.Reason != "" {
+		if err := checkText("actor", ch.Actor, MaxActorLength, false); err != nil {
+			return License{}, nil, err
+		}
+		if err := checkText("reason", ch.Reason, MaxReasonLength, true); err != nil {
+			return License{}, nil, err
+		}
+	}
 	r, err := resolve(l)
 	if err != nil {
+		return License{}, nil, err
+	}
+	if err := s.titleExists(ctx, r.l.TitleID); err != nil {
 		return License{}, nil, err
 	}
 	var out License
 	var cs []Conflict
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, cs, err = s.add(ctx, tx, r, force, nil)
+		out, cs, err = s.add(ctx, tx, r, force, nil, ch)
 		return err
 	})
 	if err != nil {
 		return License{}, cs, err
 	}
 	s.grew(ctx, len(r.windows))
-	s.notify(ctx, EventCreated, out, Change{})
+	s.notify(ctx, EventCreated, out, ch)
 	return out, cs, nil
 }
 
@@ -167,6 +196,15 @@ func (s *Service) AddAll(ctx context.Context, ls []License, force bool) ([]Licen
 		}
 		rs[i] = r
 	}
+	checked := map[int64]bool{}
+	for i, r := range rs {
+		if !checked[r.l.TitleID] {
+			if err := s.titleExists(ctx, r.l.TitleID); err != nil {
+				return nil, &BatchError{Entry: i + 1, Err: err}
+			}
+			checked[r.l.TitleID] = true
+		}
+	}
 	out := make([]License, len(ls))
 	windows := 0
 	for _, r := range rs {
@@ -176,7 +214,7 @@ func (s *Service) AddAll(ctx context.Context, ls []License, force bool) ([]Licen
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		entryOf = map[int64]int{} // InTx may run this again
 		for i, r := range rs {
-			l, _, err := s.add(ctx, tx, r, force, entryOf)
+			l, _, err := s.add(ctx, tx, r, force, entryOf, Change{})
 			if err != nil {
 				return &BatchError{Entry: i + 1, Err: err}
 			}
@@ -198,8 +236,8 @@ func (s *Service) AddAll(ctx context.Context, ls []License, force bool) ([]Licen
 // add stores one resolved license inside tx after checking its conflicts.
 // entryOf, when not nil, maps ids stored earlier in the same batch to their
 // entries, for the report of a refused batch.
-func (s *Service) add(ctx context.Context, tx *sql.Tx, r *resolved, force bool, entryOf map[int64]int) (License, []Conflict, error) {
-	if err := titleExists(ctx, tx, r.l.TitleID, true, s.db.Dialect); err != nil {
+func (s *Service) add(ctx context.Context, tx *sql.Tx, r *resolved, force bool, entryOf map[int64]int, ch Change) (License, []Conflict, error) {
+	if err := lockTitle(ctx, tx, r.l.TitleID, s.db.Dialect); err != nil {
 		return License{}, nil, err
 	}
 	cs, err := s.conflicts(ctx, tx, r, 0)
@@ -217,6 +255,9 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, r *resolved, force bool, 
 	r.l.Forced = len(cs) > 0
 	r.l.CreatedAt = time.UnixMilli(s.now().UnixMilli()).UTC()
 	if err := insertLicenses(ctx, tx, s.db.Dialect, []*resolved{r}); err != nil {
+		if isForeignKeyViolation(err) { // the title went away meanwhile
+			return License{}, nil, unknownTitle(r.l.TitleID)
+		}
 		return License{}, nil, fmt.Errorf("rights: add license: %w", err)
 	}
 	for i := range cs {
@@ -224,6 +265,9 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, r *resolved, force bool, 
 	}
 	if err := insertConflicts(ctx, tx, s.db.Dialect, r.l.TitleID, cs, r.l.CreatedAt); err != nil {
 		return License{}, nil, fmt.Errorf("rights: record conflicts: %w", err)
+	}
+	if err := recordCreated(ctx, tx, r.l, ch); err != nil {
+		return License{}, nil, fmt.Errorf("rights: add license: %w", err)
 	}
 	return r.l, cs, nil
 }
@@ -306,22 +350,40 @@ func isForeignKeyViolation(err error) bool {
 	return strings.Contains(msg, "FOREIGN KEY constraint failed") || strings.Contains(msg, "SQLSTATE 23503")
 }
 
-// titleExists returns a *FieldError when the title does not exist. With
-// lock, on PostgreSQL, it also locks the title's row until the transaction
-// ends, which serializes license changes of one title. (SQLite transactions
-// here begin IMMEDIATE and so are serialized already.)
-func titleExists(ctx context.Context, q store.Querier, id int64, lock bool, d store.Dialect) error {
-	query := `SELECT id FROM titles WHERE id = $1`
-	if lock && d == store.Postgres {
-		query += ` FOR NO KEY UPDATE`
+// titleExists asks the catalogue (Config.Titles) whether the title exists,
+// returning a *FieldError when it does not; without Titles it answers nil
+// and leaves it to the foreign key. It must not run inside a transaction:
+// on SQLite the one connection would wait for itself.
+func (s *Service) titleExists(ctx context.Context, id int64) error {
+	if s.cfg.Titles == nil {
+		return nil
 	}
-	var got int64
-	err := q.QueryRowContext(ctx, query, id).Scan(&got)
-	if errors.Is(err, sql.ErrNoRows) {
-		return &FieldError{Field: "title_id", Value: strconv.FormatInt(id, 10), Reason: fmt.Sprintf("there is no title %d: create the title first", id)}
-	}
+	ok, err := s.cfg.Titles.TitleExists(ctx, id)
 	if err != nil {
 		return fmt.Errorf("rights: look up title %d: %w", id, err)
+	}
+	if !ok {
+		return unknownTitle(id)
+	}
+	return nil
+}
+
+func unknownTitle(id int64) error {
+	return &FieldError{Field: "title_id", Value: strconv.FormatInt(id, 10), Reason: fmt.Sprintf("there is no title %d: create the title first", id)}
+}
+
+// lockTitle serializes the license changes of one title until tx ends: on
+// PostgreSQL with a transaction-level advisory lock keyed by the title
+// (rights' own lock, so it reads no other domain's rows); SQLite
+// transactions here begin IMMEDIATE and are serialized already.
+func lockTitle(ctx context.Context, tx *sql.Tx, id int64, d store.Dialect) error {
+	if d != store.Postgres {
+		return nil
+	}
+	// Two int4 keys: rights' namespace, and the title folded into 31 bits
+	// (two titles that share a key only wait for each other).
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, int32(7283520), int32(id%(1<<31))); err != nil {
+		return fmt.Errorf("rights: lock title %d: %w", id, err)
 	}
 	return nil
 }

@@ -28,7 +28,11 @@ func (s *Server) availsExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ls := avails.Digital(all)
-	refs, err := avails.TitleRefs(r.Context(), s.Catalog, avails.TitleIDs(ls))
+	pending, err := s.availsImporter().Pending(r.Context(), title)
+	if err != nil {
+		return err
+	}
+	refs, err := avails.TitleRefs(r.Context(), s.Catalog, append(avails.TitleIDs(ls), avails.PendingTitleIDs(pending)...))
 	if err != nil {
 		return err
 	}
@@ -39,7 +43,7 @@ func (s *Server) availsExport(w http.ResponseWriter, r *http.Request) error {
 	// Built whole before the first byte goes out, so that a failure is
 	// still a proper problem response rather than half a sheet.
 	var buf bytes.Buffer
-	if err := avails.Export(&buf, format, ls, refs, rows); err != nil {
+	if err := avails.Export(&buf, format, ls, refs, rows, pending...); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", ctype)

@@ -114,6 +114,9 @@ func TestLicenseLifecycleThroughTheAPI(t *testing.T) {
 		if code := ts.do("GET", path+"/history", nil, true, &h); code != http.StatusOK || len(h.History) != 4 {
 			t.Fatalf("history lists created, amended, terminated, withdrawn: %d %+v", code, h)
 		}
+		if r := h.History[0]; r.Action != rights.ActionCreated || r.Actor != "admin token" || r.Before != nil {
+			t.Errorf("the created revision says who added the license: %+v", r)
+		}
 		if r := h.History[2]; r.Action != rights.ActionTerminated || r.Actor != "admin token" || r.Reason != "licensor breach" ||
 			r.Before.End.Date != "2020-06-22" || r.After.End.Date != "2019-01-01" {
 			t.Errorf("a revision says who, why, before and after: %+v", r)

@@ -23,7 +23,7 @@ func (s *Server) licensesCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l, conflicts, err := s.Rights.Add(r.Context(), req.License, req.Force || force)
+	l, conflicts, err := s.Rights.AddAs(r.Context(), req.License, req.Force || force, rights.Change{Actor: actor(r)})
 	if err != nil {
 		return err
 	}

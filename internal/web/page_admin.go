@@ -190,7 +190,7 @@ func (s *Server) adminLicenseAdd(w http.ResponseWriter, r *http.Request) error {
 	if l.End, err = rights.ParseMoment(form["end"]); err != nil {
 		return fail("End: " + err.Error())
 	}
-	stored, _, err := s.Rights.Add(r.Context(), l, r.PostFormValue("force") == "1")
+	stored, _, err := s.Rights.AddAs(r.Context(), l, r.PostFormValue("force") == "1", rights.Change{Actor: actor(r)})
 	var ce *rights.ConflictError
 	var inv invalidField
 	switch {

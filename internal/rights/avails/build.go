@@ -352,10 +352,15 @@ func readRow(t *table, r row, opts Options, tracked []rights.LicenseType, import
 	var c conditional
 	startText, endText := t.cell(r, colStart), t.cell(r, colEnd)
 	start, scond, serr := moment(startText, false, t.date1904, importedAt)
+	end, econd, eerr := moment(endText, true, t.date1904, importedAt)
+	if a.Withdraw {
+		// A withdrawal names its avail by AvailID (or title), territory
+		// and license type: its window is not needed, and may be blank.
+		start, scond, serr, end, econd, eerr = rights.Moment{}, "", nil, rights.Moment{}, "", nil
+	}
 	if serr != nil {
 		bad(colStart, startText, "%s", serr)
 	}
-	end, econd, eerr := moment(endText, true, t.date1904, importedAt)
 	if eerr != nil {
 		bad(colEnd, endText, "%s", eerr)
 	}

@@ -26,6 +26,21 @@ type ExportRow struct {
 	AvailID   string
 }
 
+// PendingAvail is an avail imported with its window to be announced, as
+// Export writes it back.
+type PendingAvail struct {
+	TitleID            int64
+	Licensor, Licensee string
+	Type               rights.LicenseType
+	Territory          string
+	Excluded           []string
+	// Start and End are the cells as the sheet gave them ("TBA",
+	// "ESTStart", a date).
+	Start, End          string
+	Exclusive, Branding bool
+	AvailID             string
+}
+
 // DefaultRows returns the rows a license is written as when nothing else
 // is known of it: one per territory as entered (ZZ, EU and countries), each
 // with the exclusions that fall inside it; the first row carries the
@@ -81,7 +96,11 @@ func ExclusionsWithin(territory string, excluded []string) []string {
 // naming the license. Holdbacks and the forced flag have no column and are
 // not written. Nothing is written to w when an error is returned for a
 // license.
-func Export(w io.Writer, format string, ls []rights.License, titles func(id int64) TitleRef, rowsOf func(l rights.License) []ExportRow) error {
+//
+// pending are avails to be announced (they have no license): each is
+// written as its own row after the licenses, Start and End as the sheet
+// that brought it gave them ("TBA", "ESTStart").
+func Export(w io.Writer, format string, ls []rights.License, titles func(id int64) TitleRef, rowsOf func(l rights.License) []ExportRow, pending ...PendingAvail) error {
 	if titles == nil {
 		return errors.New("avails: export: no title references given")
 	}
@@ -141,6 +160,32 @@ func Export(w io.Writer, format string, ls []rights.License, titles func(id int6
 			}
 			rows = append(rows, row)
 		}
+	}
+	for _, p := range pending {
+		lt, ok := emaLicenseType(p.Type)
+		ref := titles(p.TitleID)
+		if !ok || ref.IsZero() {
+			return fmt.Errorf("avails: export avail %s: title %d or license type %s cannot be written", p.AvailID, p.TitleID, p.Type)
+		}
+		year := ""
+		if ref.Year > 0 {
+			year = strconv.Itoa(ref.Year)
+		}
+		v := map[string]string{
+			colDisplayName: p.Licensor, colLicensee: p.Licensee, colTerritory: p.Territory,
+			colTerritoryExclusion: strings.Join(p.Excluded, ", "), colWorkType: "Movie", colEntryType: "Full Extract",
+			colTitleInternalAlias: ref.Alias, colTitleDisplayUnlimited: ref.Display, colReleaseYear: year,
+			colContentID: ref.ContentID, colAltID: ref.AltID, colLicenseType: lt, colStart: p.Start, colEnd: p.End,
+			colExclusive: yesNoText(p.Exclusive), colBrandingRights: yesNoText(p.Branding), colAvailID: p.AvailID,
+		}
+		if ref.Kind == "Short" {
+			v[colWorkType] = "Short"
+		}
+		row := make([]string, len(exportColumns))
+		for i, col := range exportColumns {
+			row[i] = v[col.name]
+		}
+		rows = append(rows, row)
 	}
 	switch format {
 	case "csv":

@@ -424,36 +424,29 @@ func (im *Importer) storedRows(ctx context.Context, column string, values []stri
 	for start := 0; start < len(values); start += batch {
 		chunk := values[start:min(start+batch, len(values))]
 		args := make([]any, len(chunk))
-		ph := make([]string, len(chunk))
 		for i, v := range chunk {
 			args[i] = v
 			if column == "license_id" {
 				n, _ := strconv.ParseInt(v, 10, 64)
 				args[i] = n
 			}
-			ph[i] = "$" + strconv.Itoa(i+1)
 		}
-		rows, err := im.db.QueryContext(ctx, `SELECT id, row_key, avail_id, title_id, territory, excluded, license_type, license_id, terms, status
-FROM avail_rows WHERE `+column+` IN (`+strings.Join(ph, ",")+`) ORDER BY id`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("avails: load rows: %w", err)
-		}
-		for rows.Next() {
+		err := store.EachRow(ctx, im.db, `SELECT id, row_key, avail_id, title_id, territory, excluded, license_type, license_id, terms, status
+FROM avail_rows WHERE `+column+` IN (`+store.Placeholders(1, len(chunk))+`) ORDER BY id`, args, func(rows *sql.Rows) error {
 			var s storedRow
 			var ex, typ string
 			var lic sql.NullInt64
 			if err := rows.Scan(&s.id, &s.key, &s.availID, &s.titleID, &s.territory, &ex, &typ, &lic, &s.terms, &s.status); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("avails: load rows: %w", err)
+				return err
 			}
 			s.typ, s.licenseID = rights.LicenseType(typ), lic.Int64
 			if ex != "" {
 				s.excluded = strings.Split(ex, ",")
 			}
 			out[s.key] = &s
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, fmt.Errorf("avails: load rows: %w", err)
 		}
 	}
@@ -482,8 +475,7 @@ type plan struct {
 	// gone are rows withdrawn by the sheet, recorded as withdrawn.
 	gone  []Row
 	notes []RowNote
-	// licenseOf is the license a created or amended row now belongs to,
-	// filled in as the plan is applied (creates) or known (amends).
+	// stored are the rows imported before, by Key.
 	stored map[string]*storedRow
 }
 
@@ -824,19 +816,13 @@ func (im *Importer) record(ctx context.Context, p *plan, licenseOf map[string]in
 	})
 	source := filepath.Base(filename)
 	return im.db.InTx(ctx, func(tx *sql.Tx) error {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO avail_rows (row_key, avail_id, licensor, licensee, title_id, territory, excluded, license_type,
-	license_id, terms, status, pending, cells, source, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`)
-		if err != nil {
-			return fmt.Errorf("avails: record rows: %w", err)
-		}
-		defer ins.Close()
 		upd, err := tx.PrepareContext(ctx, `UPDATE avail_rows SET avail_id = $2, title_id = $3, excluded = $4, license_id = $5, terms = $6,
 	status = $7, pending = $8, cells = $9, source = $10, updated_at = $11 WHERE id = $1`)
 		if err != nil {
 			return fmt.Errorf("avails: record rows: %w", err)
 		}
 		defer upd.Close()
+		var inserts [][]any
 		for _, w := range ws {
 			r := w.r
 			cells, _ := json.Marshal(r.Cells)
@@ -850,17 +836,22 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`)
 				if title <= 0 {
 					title = st.titleID
 				}
-				_, err = upd.ExecContext(ctx, st.id, r.AvailID, title, strings.Join(r.Excluded, ","), lic, r.Terms(), w.status, r.Pending, string(cells), src, now)
-			} else {
-				if title <= 0 {
-					continue // a withdrawal of an avail never imported
+				if _, err := upd.ExecContext(ctx, st.id, r.AvailID, title, strings.Join(r.Excluded, ","), lic, r.Terms(), w.status, r.Pending, string(cells), src, now); err != nil {
+					return fmt.Errorf("avails: record row %s: %w", rowLabel(r), err)
 				}
-				_, err = ins.ExecContext(ctx, r.Key(), r.AvailID, r.Licensor, r.Licensee, title, r.Territory, strings.Join(r.Excluded, ","),
-					string(r.Type), lic, r.Terms(), w.status, r.Pending, string(cells), src, now)
+				continue
 			}
-			if err != nil {
-				return fmt.Errorf("avails: record row %s: %w", rowLabel(r), err)
+			if title <= 0 {
+				continue // a withdrawal of an avail never imported
 			}
+			inserts = append(inserts, []any{r.Key(), r.AvailID, r.Licensor, r.Licensee, title, r.Territory, strings.Join(r.Excluded, ","),
+				string(r.Type), lic, r.Terms(), w.status, r.Pending, string(cells), src, now, now})
+		}
+		// New rows go in multi-row statements: one round trip per few
+		// hundred rows.
+		if err := im.db.Dialect.InsertRows(ctx, tx, `INSERT INTO avail_rows (row_key, avail_id, licensor, licensee, title_id, territory, excluded,
+	license_type, license_id, terms, status, pending, cells, source, created_at, updated_at)`, ``, 16, inserts, nil); err != nil {
+			return fmt.Errorf("avails: record rows: %w", err)
 		}
 		return nil
 	})
@@ -967,4 +958,49 @@ func TitleRefs(ctx context.Context, titles TitleReader, ids []int64) (func(id in
 		refs[id] = ref
 	}
 	return func(id int64) TitleRef { return refs[id] }, nil
+}
+
+// Pending returns the avails to be announced, of one title or of every
+// title when titleID is 0, in import order, for Export.
+func (im *Importer) Pending(ctx context.Context, titleID int64) ([]PendingAvail, error) {
+	q := `SELECT title_id, licensor, licensee, license_type, territory, excluded, avail_id, cells FROM avail_rows WHERE status = $1`
+	args := []any{statusPending}
+	if titleID != 0 {
+		q += ` AND title_id = $2`
+		args = append(args, titleID)
+	}
+	out := []PendingAvail{}
+	err := store.EachRow(ctx, im.db, q+` ORDER BY id`, args, func(rows *sql.Rows) error {
+		var p PendingAvail
+		var typ, ex, cells string
+		if err := rows.Scan(&p.TitleID, &p.Licensor, &p.Licensee, &typ, &p.Territory, &ex, &p.AvailID, &cells); err != nil {
+			return err
+		}
+		p.Type = rights.LicenseType(typ)
+		if ex != "" {
+			p.Excluded = strings.Split(ex, ",")
+		}
+		var c map[string]string
+		if err := json.Unmarshal([]byte(cells), &c); err != nil {
+			return fmt.Errorf("avail %s: cells: %w", p.AvailID, err)
+		}
+		p.Start, p.End = c[colStart], c[colEnd]
+		p.Exclusive, _ = yesNo(c[colExclusive])
+		p.Branding, _ = yesNo(c[colBrandingRights])
+		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("avails: pending avails: %w", err)
+	}
+	return out, nil
+}
+
+// PendingTitleIDs returns the titles of pending avails, for TitleRefs.
+func PendingTitleIDs(ps []PendingAvail) []int64 {
+	var ids []int64
+	for _, p := range ps {
+		ids = append(ids, p.TitleID)
+	}
+	return ids
 }

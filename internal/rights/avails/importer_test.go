@@ -27,7 +27,7 @@ type env struct {
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	cat := catalog.New(db)
-	rs := rights.New(db, rights.Config{Licensee: "Lineup"})
+	rs := rights.New(db, rights.Config{Licensee: "Lineup", Titles: cat})
 	return &env{db: db, catalog: cat, rights: rs, importer: avails.NewImporter(db, cat, rs, nil)}
 }
 
@@ -257,8 +257,18 @@ func TestExportImportExport(t *testing.T) {
 		ctx := context.Background()
 		src := newEnv(t, db)
 		src.importSheet(t, studioSheet(t), "northlight.csv", false)
+		// And a title and license entered in Lineup itself, without any
+		// outside identifier: exported as lineup:title:ID.
+		own, err := src.catalog.CreateTitle(ctx, catalog.Title{OriginalTitle: "后来的我们", OriginalLanguage: "zh", Year: 2018})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := src.rights.Add(ctx, rights.License{TitleID: own.ID, Licensor: "Hualu Films", Licensee: "Lineup", Type: rights.SVOD,
+			Territories: []string{"CN", "HK"}, Start: rights.DateMoment(2018, 6, 22), Exclusive: true, ExternalID: "HL-1"}, false); err != nil {
+			t.Fatal(err)
+		}
 		first := exportAll(t, src)
-		if !strings.Contains(first, "NL-2") || !strings.Contains(first, "NL-3") || strings.Count(first, "NL-1,") != 1 {
+		if !strings.Contains(first, "NL-2") || !strings.Contains(first, "NL-3") || strings.Count(first, "NL-1,") != 1 || !strings.Contains(first, "TBA") {
 			t.Fatalf("the export must write every AvailID on its own row:\n%s", first)
 		}
 
@@ -268,7 +278,23 @@ func TestExportImportExport(t *testing.T) {
 		if first != second {
 			t.Errorf("export, import into an empty service, export again must give the same rows:\n%s\n---\n%s", first, second)
 		}
-		_ = ctx
+
+		// The same through a workbook.
+		all, _ := src.rights.List(ctx, 0)
+		ls := avails.Digital(all)
+		refs, _ := avails.TitleRefs(ctx, src.catalog, avails.TitleIDs(ls))
+		rows, _ := src.importer.ExportRows(ctx, ls)
+		var xlsx bytes.Buffer
+		pending, _ := src.importer.Pending(ctx, 0)
+		refs, _ = avails.TitleRefs(ctx, src.catalog, append(avails.TitleIDs(ls), avails.PendingTitleIDs(pending)...))
+		if err := avails.Export(&xlsx, "xlsx", ls, refs, rows, pending...); err != nil {
+			t.Fatal(err)
+		}
+		fromWorkbook := newEnv(t, storetest.SQLite(t))
+		fromWorkbook.importSheet(t, xlsx.Bytes(), "export.xlsx", false)
+		if third := exportAll(t, fromWorkbook); third != first {
+			t.Errorf("an exported workbook imported into an empty service must export the same rows:\n%s\n---\n%s", first, third)
+		}
 	})
 }
 
@@ -280,7 +306,11 @@ func exportAll(t *testing.T, e *env) string {
 		t.Fatal(err)
 	}
 	ls := avails.Digital(all)
-	refs, err := avails.TitleRefs(ctx, e.catalog, avails.TitleIDs(ls))
+	pending, err := e.importer.Pending(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := avails.TitleRefs(ctx, e.catalog, append(avails.TitleIDs(ls), avails.PendingTitleIDs(pending)...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +319,7 @@ func exportAll(t *testing.T, e *env) string {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := avails.Export(&buf, "csv", ls, refs, rows); err != nil {
+	if err := avails.Export(&buf, "csv", ls, refs, rows, pending...); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
@@ -349,7 +379,7 @@ func TestImportUpdateAmendsAndFullDeleteWithdraws(t *testing.T) {
 		// Full Delete of the River's only row withdraws its license.
 		del := sheet(t, dance(map[string]string{"EntryType": "Full Delete", "Territory": "ZZ", "TerritoryExclusion": "US, CA, GB", "AvailID": "NL-7",
 			"LicenseType": "AVOD", "Exclusive": "No", "ContentID": eidrRiver, "AltID": "RV-9", "TitleInternalAlias": "RIVER", "TitleDisplayUnlimited": "The River", "ReleaseYear": "2020"}),
-			dance(map[string]string{"EntryType": "Full Delete", "AvailID": "NL-99", "Territory": "FR"}))
+			dance(map[string]string{"EntryType": "Full Delete", "AvailID": "NL-99", "Territory": "FR", "Start": "", "End": ""}))
 		rep = e.importSheet(t, del, "northlight-delete.csv", false)
 		if len(rep.Withdrawn) != 1 || rep.Withdrawn[0].LicenseID != riverID {
 			t.Fatalf("Full Delete must withdraw the license it names: %s %+v", rep.Summary(), rep.Withdrawn)
