@@ -226,3 +226,33 @@ func TestBrowserJourneyInChinese(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserAdminPagesFitAPhone: every admin page fits a 390 px wide
+// phone (tables scroll in their box) and passes axe-core.
+func TestBrowserAdminPagesFitAPhone(t *testing.T) {
+	axe := axeSource(t)
+	svc := startBrowserService(t)
+	ctx := newBrowser(t, nil)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(svc.url+"/signin"),
+		chromedp.WaitVisible(`input[name=email]`),
+		chromedp.SendKeys(`input[name=email]`, "admin@viewer.test"),
+		chromedp.SendKeys(`input[name=password]`, "correct horse battery"),
+		chromedp.Submit(`input[name=password]`),
+		chromedp.WaitVisible(`button[data-profile="Alex"]`),
+		chromedp.Click(`button[data-profile="Alex"]`),
+		chromedp.WaitVisible(`#row-new`),
+	)
+	if err != nil {
+		t.Fatalf("the admin must sign in: %v", err)
+	}
+	for _, p := range []string{"/admin", "/admin/licenses", "/admin/ingest", "/admin/jobs", fmt.Sprintf("/admin/titles/%d/artwork", svc.titleID), "/profiles"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(svc.url+p), chromedp.WaitVisible(`h1`)); err != nil {
+			t.Fatal(err)
+		}
+		checkPage(t, ctx, axe, "admin, phone, "+p)
+	}
+}

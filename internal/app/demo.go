@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lineup/lineup/internal/accounts"
+	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/demo"
 	"github.com/lineup/lineup/internal/editorial"
@@ -173,9 +174,13 @@ func (e *env) demoMedia(ctx context.Context, rt *runtime, titles map[string]int6
 		if err := os.MkdirAll(sub, 0o750); err != nil {
 			return err
 		}
-		files, err := media.GenerateSample(ctx, e.cfg.FFmpeg, sub, demoSample(key, label))
+		opts := demoSample(key, label)
+		files, err := media.GenerateSample(ctx, e.cfg.FFmpeg, sub, opts)
 		if err != nil {
 			return fmt.Errorf("demo: sample video for %s: %w", key, err)
+		}
+		if err := e.demoArtwork(ctx, rt, id, files.Video, filepath.Join(sub, "frames"), opts.Width); err != nil {
+			return fmt.Errorf("demo: artwork for %s: %w", key, err)
 		}
 		a, err := ingestFiles(ctx, rt, id, files)
 		if err != nil {
@@ -198,6 +203,42 @@ func (e *env) demoMedia(ctx context.Context, rt *runtime, titles map[string]int6
 		}
 		if a.State != media.StateReady {
 			return fmt.Errorf("demo: asset %d %s: %s", a.ID, a.State, a.Error)
+		}
+	}
+	return nil
+}
+
+// demoArtwork makes a demo title's poster and backdrop from its own film,
+// as an admin would pick them from the candidate frames: the first
+// candidate, cropped to each shape.
+func (e *env) demoArtwork(ctx context.Context, rt *runtime, titleID int64, film, dir string, width int) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	frames, err := media.CandidateFrames(ctx, e.cfg.FFmpeg, film, dir, 3, width)
+	if err != nil {
+		return err
+	}
+	if len(frames) == 0 {
+		return fmt.Errorf("no candidate frame in %s", filepath.Base(film))
+	}
+	for _, kind := range []string{catalog.Poster, catalog.Backdrop} {
+		f, err := os.Open(frames[0])
+		if err != nil {
+			return err
+		}
+		a, renditions, err := catalog.PrepareArtwork(titleID, kind, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		for _, rd := range renditions {
+			if err := rt.blob.Put(ctx, a.Key(rd.Width), bytes.NewReader(rd.JPEG), int64(len(rd.JPEG)), "image/jpeg"); err != nil {
+				return err
+			}
+		}
+		if err := rt.catalog.SaveArtwork(ctx, a); err != nil {
+			return err
 		}
 	}
 	return nil

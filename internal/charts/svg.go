@@ -21,6 +21,11 @@ type ChartOptions struct {
 	// IDPrefix makes the ids of the <title> and <desc> elements unique on a
 	// page with several charts; default "boxoffice-<title>-<territory>".
 	IDPrefix string
+	// T translates the chart's words: each call is one whole sentence or
+	// label, its English text a fmt format. Nil means English (fmt.Sprintf).
+	T func(key string, args ...any) string
+	// Country names a territory for the reader; nil means its English name.
+	Country func(code string) string
 }
 
 // CumulativeSVG draws a run's cumulative gross over its days as a
@@ -55,19 +60,27 @@ func CumulativeSVG(run Run, milestones []Milestone, opts ChartOptions) []byte {
 			ms = append(ms, m)
 		}
 	}
+	T := opts.T
+	if T == nil {
+		T = fmt.Sprintf
+	}
+	country := opts.Country
+	if country == nil {
+		country = rights.CountryName
+	}
 	place := run.Territory
-	if n := rights.CountryName(run.Territory); n != "" {
+	if n := country(run.Territory); n != "" {
 		place = n
 	}
-	title := fmt.Sprintf("%s: cumulative box office in %s", name, place)
+	title := T("%s: cumulative box office in %s", name, place)
 
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="%s-title %s-desc" class="boxoffice-chart">`+"\n",
 		w, h, w, h, attr(prefix), attr(prefix))
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title>`+"\n", attr(prefix), esc(title))
-	fmt.Fprintf(&b, `<desc id="%s-desc">%s</desc>`+"\n", attr(prefix), esc(describe(run, ms, name, place)))
+	fmt.Fprintf(&b, `<desc id="%s-desc">%s</desc>`+"\n", attr(prefix), esc(describe(T, run, ms, name, place)))
 	if len(run.Days) == 0 {
-		fmt.Fprintf(&b, `<text %s x="%d" y="%d" text-anchor="middle">No box-office figures</text>`+"\n</svg>\n", look("label"), w/2, h/2)
+		fmt.Fprintf(&b, `<text %s x="%d" y="%d" text-anchor="middle">%s</text>`+"\n</svg>\n", look("label"), w/2, h/2, esc(T("No box-office figures")))
 		return b.Bytes()
 	}
 	const left, right, top, bottom = 84.0, 24.0, 20.0, 56.0
@@ -146,7 +159,7 @@ func CumulativeSVG(run Run, milestones []Milestone, opts ChartOptions) []byte {
 				continue
 			}
 			cx, cy := x(i), y(run.Days[i].Cumulative)
-			label := milestoneLabel(m)
+			label := milestoneLabel(T, m)
 			anchor, dx := "start", 8.0
 			if cx > left+pw*0.6 {
 				anchor, dx = "end", -8
@@ -160,9 +173,9 @@ func CumulativeSVG(run Run, milestones []Milestone, opts ChartOptions) []byte {
 	// Legend.
 	ly := float64(h) - 12
 	fmt.Fprintf(&b, `<g class="legend"><line %s x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, look("line reported"), left, ly-4, left+24, ly-4)
-	fmt.Fprintf(&b, `<text %s x="%.1f" y="%.1f">reported</text>`, look("label"), left+30, ly)
+	fmt.Fprintf(&b, `<text %s x="%.1f" y="%.1f">%s</text>`, look("label"), left+30, ly, esc(T("reported")))
 	fmt.Fprintf(&b, `<line %s x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, look("line estimate"), left+110, ly-4, left+134, ly-4)
-	fmt.Fprintf(&b, `<text %s x="%.1f" y="%.1f">estimate</text></g>`+"\n", look("label"), left+140, ly)
+	fmt.Fprintf(&b, `<text %s x="%.1f" y="%.1f">%s</text></g>`+"\n", look("label"), left+140, ly, esc(T("estimate")))
 	b.WriteString("</svg>\n")
 	return b.Bytes()
 }
@@ -202,35 +215,37 @@ func look(classes string) string {
 	return strings.Join(b, " ")
 }
 
-func milestoneLabel(m Milestone) string {
-	s := fmt.Sprintf("%s · day %d", m.Threshold.Short(), m.N)
+func milestoneLabel(T func(string, ...any) string, m Milestone) string {
 	if m.Estimate {
-		s += " (estimate)"
+		return T("%s · day %d (estimate)", m.Threshold.Short(), m.N)
 	}
-	return s
+	return T("%s · day %d", m.Threshold.Short(), m.N)
 }
 
 // describe says in words what the chart shows.
-func describe(run Run, ms []Milestone, name, place string) string {
+// Each sentence is translated whole.
+func describe(T func(string, ...any) string, run Run, ms []Milestone, name, place string) string {
 	if len(run.Days) == 0 {
-		return fmt.Sprintf("No box-office figures for %s in %s.", name, place)
+		return T("No box-office figures for %s in %s.", name, place)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Cumulative box-office gross of %s in %s, in %s, from %s to %s: %s at the end", name, place, run.Currency,
-		run.Days[0].Day, run.LastDay, Money{run.Total, run.Currency}.Short())
+	total := Money{run.Total, run.Currency}.Short()
 	if run.TotalEstimate {
-		b.WriteString(" (estimate)")
+		b.WriteString(T("Cumulative box-office gross of %s in %s, in %s, from %s to %s: %s at the end (estimate).", name, place, run.Currency,
+			run.Days[0].Day, run.LastDay, total))
+	} else {
+		b.WriteString(T("Cumulative box-office gross of %s in %s, in %s, from %s to %s: %s at the end.", name, place, run.Currency,
+			run.Days[0].Day, run.LastDay, total))
 	}
-	b.WriteString(".")
 	if run.OpeningDay != "" {
-		fmt.Fprintf(&b, " Opening day %s: %s.", run.OpeningDay, Money{run.OpeningGross, run.Currency}.Short())
+		b.WriteString(" " + T("Opening day %s: %s.", run.OpeningDay, Money{run.OpeningGross, run.Currency}.Short()))
 	}
 	for _, m := range ms {
-		fmt.Fprintf(&b, " Passed %s on day %d (%s)", m.Threshold.Short(), m.N, m.Day)
 		if m.Estimate {
-			b.WriteString(", an estimated day")
+			b.WriteString(" " + T("Passed %s on day %d (%s), an estimated day.", m.Threshold.Short(), m.N, m.Day))
+		} else {
+			b.WriteString(" " + T("Passed %s on day %d (%s).", m.Threshold.Short(), m.N, m.Day))
 		}
-		b.WriteString(".")
 	}
 	est := 0
 	for _, d := range run.Days {
@@ -239,7 +254,7 @@ func describe(run Run, ms []Milestone, name, place string) string {
 		}
 	}
 	if est > 0 {
-		fmt.Fprintf(&b, " %d of %d days are estimates (dashed): days without a reported figure, interpolated, or figures marked as estimates.", est, len(run.Days))
+		b.WriteString(" " + T("%d of %d days are estimates (dashed): days without a reported figure, interpolated, or figures marked as estimates.", est, len(run.Days)))
 	}
 	return b.String()
 }

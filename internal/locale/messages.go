@@ -66,6 +66,20 @@ var messages = []struct{ en, hans, hant string }{
 	{"At the stored exchange rates, about %[1]s after 10 days and about %[2]s in all (estimates).", "按已存汇率折算，上映10天约%[1]s，累计约%[2]s（估算）。", "按已存匯率換算，上映10天約%[1]s，累計約%[2]s（估算）。"},
 	{"%[1]s: opened %[2]s with %[3]s; %[4]s after %[5]d days.", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累计%[4]s。", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累計%[4]s。"},
 	{"%[1]s: opened %[2]s with %[3]s; an estimated %[4]s after %[5]d days.", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累计约%[4]s（估算）。", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累計約%[4]s（估算）。"},
+	// The box-office chart (charts.CumulativeSVG).
+	{"%s: cumulative box office in %s", "%s：%s累计票房", "%s：%s累計票房"},
+	{"No box-office figures", "暂无票房数据", "暫無票房資料"},
+	{"reported", "已公布", "已公布"},
+	{"estimate", "估算", "估算"},
+	{"%s · day %d", "%s · 第%d天", "%s · 第%d天"},
+	{"%s · day %d (estimate)", "%s · 第%d天（估算）", "%s · 第%d天（估算）"},
+	{"No box-office figures for %s in %s.", "%s在%s暂无票房数据。", "%s在%s暫無票房資料。"},
+	{"Cumulative box-office gross of %s in %s, in %s, from %s to %s: %s at the end.", "%s在%s的累计票房（%s），%s至%s：最终%s。", "%s在%s的累計票房（%s），%s至%s：最終%s。"},
+	{"Cumulative box-office gross of %s in %s, in %s, from %s to %s: %s at the end (estimate).", "%s在%s的累计票房（%s），%s至%s：最终%s（估算）。", "%s在%s的累計票房（%s），%s至%s：最終%s（估算）。"},
+	{"Opening day %s: %s.", "首映日%s：%s。", "首映日%s：%s。"},
+	{"Passed %s on day %d (%s).", "第%[2]d天（%[3]s）突破%[1]s。", "第%[2]d天（%[3]s）突破%[1]s。"},
+	{"Passed %s on day %d (%s), an estimated day.", "第%[2]d天（%[3]s，估算）突破%[1]s。", "第%[2]d天（%[3]s，估算）突破%[1]s。"},
+	{"%d of %d days are estimates (dashed): days without a reported figure, interpolated, or figures marked as estimates.", "%[2]d天中有%[1]d天为估算（虚线）：没有公布数字、以插值补足或标为估算的日子。", "%[2]d天中有%[1]d天為估算（虛線）：沒有公布數字、以插值補足或標為估算的日子。"},
 	{"Dashed stretches are estimates between reported figures.", "虚线部分是两个公布数字之间的估算。", "虛線部分是兩個公布數字之間的估算。"},
 
 	// Credits and genres, as the catalogue names them.

@@ -228,6 +228,9 @@ func checkPublished(t *testing.T, r *rig, base string, audioTracks, subtitles in
 		t.Errorf("the thumbnail track must point at sprite sheet regions:\n%s", thumbs)
 	}
 	decode(t, base+ffmpeg.TrickplayDir+"/"+ffmpeg.SheetName(1))
+	// A candidate artwork frame is published with the asset, for an admin
+	// to pick a poster from.
+	decode(t, base+media.FramesDir+"/"+media.CandidateFrameName(1))
 }
 
 type variant struct {

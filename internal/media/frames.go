@@ -10,6 +10,16 @@ import (
 	"github.com/lineup/lineup/internal/media/ffmpeg"
 )
 
+// FramesDir is the folder of a published asset that holds its candidate
+// artwork frames, frame_01.jpg to frame_06.jpg at most.
+const FramesDir = "frames"
+
+// MaxCandidateFrames is how many candidate frames an encode keeps.
+const MaxCandidateFrames = 6
+
+// CandidateFrameName is the name of the i-th (from 1) candidate frame.
+func CandidateFrameName(i int) string { return fmt.Sprintf("frame_%02d.jpg", i) }
+
 // CandidateFrames takes up to count candidate artwork frames from the film
 // src (see ffmpeg.FramesArgs), width pixels wide, into dir, and returns
 // their paths in the film's order. A film ffmpeg cannot read is an error

@@ -185,6 +185,17 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 	if err := runFFmpeg(ctx, cfg.FFmpegPath, tpArgs, 0, nil); err != nil {
 		return out, err
 	}
+	// Candidate artwork frames, from the top rung, for an admin to pick a
+	// poster or backdrop from when none was uploaded; published with the
+	// asset under FramesDir.
+	top := plan.encode.Rungs[0]
+	framesDir := filepath.Join(req.OutDir, FramesDir)
+	if err := os.MkdirAll(framesDir, 0o755); err != nil {
+		return out, fmt.Errorf("media: transcode: %w", err)
+	}
+	if _, err := CandidateFrames(ctx, cfg.FFmpegPath, filepath.Join(req.OutDir, top.Name, "index.m3u8"), framesDir, MaxCandidateFrames, min(1280, top.Width)); err != nil {
+		return out, err
+	}
 
 	info := ffmpeg.MasterInfo{Variants: map[string]ffmpeg.VariantInfo{}}
 	start, err := firstPresentation(filepath.Join(req.OutDir, plan.encode.Rungs[0].Name))

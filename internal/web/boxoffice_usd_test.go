@@ -70,9 +70,9 @@ func TestTitlePageShowsTheRunInDollars(t *testing.T) {
 	if err := bo.AddRates(ctx, charts.DemoRates()); err != nil {
 		t.Fatal(err)
 	}
-	for i, tc := range []struct{ lang, want, opened string }{
-		{"en", "about US$193 million after 10 days", "opened 28 April 2018 with CN¥280 million"},
-		{"zh", "上映10天约US$1.93亿", "2018年4月28日首映，首日¥2.8亿"},
+	for i, tc := range []struct{ lang, want, opened, mark string }{
+		{"en", "about US$193 million after 10 days", "opened 28 April 2018 with CN¥280 million", "USD 193M · day 10 (estimate)"},
+		{"zh", "上映10天约US$1.93亿", "2018年4月28日首映，首日¥2.8亿", "USD 193M · 第10天（估算）"},
 	} {
 		email := "bo" + itoa(int64(i)) + "@b.test"
 		u, _ := vs.accounts.AddUser(ctx, accounts.NewUser{Email: email, Password: "correct horse battery", HomeTerritory: "US"})
@@ -84,11 +84,35 @@ func TestTitlePageShowsTheRunInDollars(t *testing.T) {
 		if !strings.Contains(page, tc.want) || !strings.Contains(page, tc.opened) {
 			t.Errorf("a %s reader must read %q and %q on the title page", tc.lang, tc.want, tc.opened)
 		}
-		if !strings.Contains(page, "USD 193M · day 10 (estimate)") {
+		if !strings.Contains(page, tc.mark) {
 			t.Errorf("the chart in dollars must mark the ten-day figure as an estimate")
 		}
 		if regexp.MustCompile(`\d,\d{3}\.\d\d`).MatchString(page) {
 			t.Errorf("no figure on the page is given to the cent")
 		}
+	}
+}
+
+func TestChartSpeaksTheReadersLanguage(t *testing.T) {
+	vs := newViewerServer(t)
+	ctx := context.Background()
+	bo := charts.NewBoxOffice(vs.srv.DB, charts.Config{})
+	vs.srv.BoxOffice = bo
+	if _, err := bo.Add(ctx, charts.DemoGrosses(map[string]int64{"us-and-them": vs.unready}), charts.DemoOrigin); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := vs.accounts.AddUser(ctx, accounts.NewUser{Email: "chart@b.test", Password: "correct horse battery", HomeTerritory: "US"})
+	p, _ := vs.accounts.AddProfile(ctx, u.ID, accounts.ProfileInput{Name: "A", Language: "zh-Hant", MaxAge: 18})
+	b := newBrowserClient(t, vs.url)
+	_, page := b.do("POST", "/signin", url.Values{"email": {"chart@b.test"}, "password": {"correct horse battery"}})
+	b.do("POST", "/profiles/"+itoa(p.ID)+"/select", url.Values{"csrf": {b.csrf(page)}})
+	_, page = b.do("GET", "/titles/"+itoa(vs.unready), nil)
+	for _, want := range []string{"中國累計票房", "第5天（估算）", "已公布", "天（2018-05-02，估算）突破CNY"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the box-office chart must speak the reader's language: no %q", want)
+		}
+	}
+	if strings.Contains(page, "cumulative box office in") || strings.Contains(page, ">reported<") {
+		t.Errorf("the chart must not keep its English words for a traditional-Chinese reader")
 	}
 }

@@ -51,6 +51,10 @@ type adminPage struct {
 	Refused            []string
 	// Next is the cursor of the next page of licenses, if one follows.
 	Next string
+	// The artwork tab: the title's poster and backdrop, and the candidate
+	// frames of its video.
+	Poster, Backdrop picture
+	Candidates       []candidate
 	// Avails is the report of the avails sheet just uploaded.
 	Avails *avails.Report
 	// AvailsProblems lists what is wrong with a refused avails sheet.

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/lineup/lineup/internal/playback"
@@ -80,6 +81,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error, 
 	default:
 		e.Heading = loc.T("This request can't be completed")
 		e.Message = loc.Text(p.Detail)
+	}
+	if p.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(p.retryAfter))
 	}
 	d := s.page(r, e.Heading, "", e)
 	if err := s.render(w, p.Status, "error", d); err != nil {

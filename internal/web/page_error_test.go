@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lineup/lineup/internal/accounts"
 )
@@ -140,5 +143,20 @@ func TestInternalFailureOnAPageShowsTheErrorID(t *testing.T) {
 	}
 	if strings.Contains(rec.Body.String(), "disk on fire") {
 		t.Errorf("an internal failure's text must never reach the page")
+	}
+}
+
+// TestDatabaseDownOnAPageIsA503Page: a page whose database does not answer
+// gets the HTML error page with 503 and Retry-After, like the API's answer.
+func TestDatabaseDownOnAPageIsA503Page(t *testing.T) {
+	vs := newViewerServer(t)
+	h := vs.srv.adapt(func(w http.ResponseWriter, r *http.Request) error {
+		return fmt.Errorf("catalog: get title: %w", &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"})
+	})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/titles/1", nil))
+	_, h1 := errorPageOf(t, "a database outage", rec.Body.String())
+	if rec.Code != 503 || rec.Header().Get("Retry-After") == "" || !strings.Contains(h1, "Temporarily unavailable") {
+		t.Errorf("a page must answer a database outage with a 503 page and Retry-After: %d %q %q", rec.Code, rec.Header().Get("Retry-After"), h1)
 	}
 }

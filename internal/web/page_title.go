@@ -176,7 +176,7 @@ func (s *Server) boxofficeSection(ctx context.Context, loc *locale.Locale, id in
 		// tabindex: on a phone the chart scrolls in its box, and keyboard
 		// users must be able to scroll it too.
 		fmt.Fprintf(&b, `<div class="plot" tabindex="0" role="region" aria-label="%s">`, template.HTMLEscapeString(loc.T("Box office in %s", loc.Country(run.Territory))))
-		b.Write(charts.CumulativeSVG(run, ms, charts.ChartOptions{Name: label}))
+		b.Write(charts.CumulativeSVG(run, ms, charts.ChartOptions{Name: label, T: loc.T, Country: loc.Country}))
 		b.WriteString(`</div>`)
 		// The same run in US dollars, when the stored rates cover it: the
 		// reports of a Chinese run are often in dollars ("close to US$200M
@@ -188,7 +188,7 @@ func (s *Server) boxofficeSection(ctx context.Context, loc *locale.Locale, id in
 					loc.Money(float64(ten.Cumulative)/100, charts.USD), loc.Money(float64(usd.Total)/100, charts.USD))))
 				marks := []int64{10_000_000_000, ten.Cumulative / 100_000_000 * 100_000_000} // US$100M, and the ten-day figure to the million
 				fmt.Fprintf(&b, `<div class="plot" tabindex="0" role="region" aria-label="%s">`, template.HTMLEscapeString(loc.T("Box office in %s, in US dollars", loc.Country(run.Territory))))
-				b.Write(charts.CumulativeSVG(usd, usd.Milestones(marks...), charts.ChartOptions{Name: label, IDPrefix: fmt.Sprintf("boxoffice-%d-%s-usd", id, run.Territory)}))
+				b.Write(charts.CumulativeSVG(usd, usd.Milestones(marks...), charts.ChartOptions{Name: label, IDPrefix: fmt.Sprintf("boxoffice-%d-%s-usd", id, run.Territory), T: loc.T, Country: loc.Country}))
 				b.WriteString(`</div>`)
 			} else if err != nil && !errors.Is(err, charts.ErrNoRate) {
 				return "", err

@@ -131,6 +131,10 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 			// A database or disk that fails fails every request at once:
 			// logged once per outage (see outages), not per request.
 			s.outages.down(p.dependency, err)
+			if isPageRequest(r) {
+				s.renderError(w, r, err, p)
+				return
+			}
 			writeProblem(w, p)
 			return
 		}

@@ -308,5 +308,7 @@ func (s *Server) routes() []route {
 		admin("POST", "/api/v1/assets/{id}/retry", s.assetsRetry),
 		page("POST", "/admin/assets/{id}/retry", s.adminPage(s.adminAssetRetry)),
 		upload(page("POST", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkUpload))),
+		page("GET", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkPage)),
+		page("POST", "/admin/titles/{id}/artwork/pick", s.adminPage(s.adminArtworkPick)),
 	}
 }

@@ -320,7 +320,7 @@ func (b *blobReader) Close() error {
 // image serves a stored still (only keys under images' own prefixes).
 func (s *Server) image(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
-	artwork := strings.HasPrefix(key, "artwork/")
+	artwork := strings.HasPrefix(key, "artwork/") || candidateFrameKey.MatchString(key)
 	if err := blob.ValidateKey(key); err != nil || !(strings.HasPrefix(key, "demo/stills/") || strings.HasPrefix(key, "stills/") || artwork) {
 		return errNotFound("no such image")
 	}

@@ -19,9 +19,10 @@ type Frames struct {
 }
 
 // FramesArgs returns the ffmpeg arguments that pick candidate frames for
-// artwork: the first frame of each new shot (a scene-change score above
-// 0.3), and one frame a minute as well so that a film with few cuts still
-// gives some, skipping the first two seconds (usually black or a logo).
+// artwork, skipping the first two seconds (usually black or a logo): the
+// first frame after them, the first frame of each new shot (a scene-change
+// score above 0.3), and a frame a minute after the last one picked, so that
+// a film with few cuts still gives some.
 // It is a pure function; a request it cannot serve is an error.
 func FramesArgs(f Frames) ([]string, error) {
 	if f.Input == "" || f.OutDir == "" {
@@ -35,7 +36,7 @@ func FramesArgs(f Frames) ([]string, error) {
 	}
 	// In a filter expression commas separate filters, so the ones inside
 	// select's expression are escaped.
-	sel := strings.ReplaceAll("gte(t,2)*(gt(scene,0.3)+lt(mod(t,60),1/24)*eq(lt(prev_selected_t,t-30),1))", ",", `\,`)
+	sel := strings.ReplaceAll("gte(t,2)*(isnan(prev_selected_t)+gt(scene,0.3)+gte(t-prev_selected_t,60))", ",", `\,`)
 	return []string{
 		"-hide_banner", "-nostdin", "-v", "error", "-y",
 		"-i", f.Input,
