@@ -122,12 +122,7 @@ func (s *Server) adminArtworkPick(w http.ResponseWriter, r *http.Request) error 
 	} else if err != nil {
 		return err
 	}
-	for _, rd := range renditions {
-		if err := s.Blob.Put(r.Context(), a.Key(rd.Width), bytes.NewReader(rd.JPEG), int64(len(rd.JPEG)), "image/jpeg"); err != nil {
-			return err
-		}
-	}
-	if err := s.Catalog.SaveArtwork(r.Context(), a); err != nil {
+	if err := s.saveArtwork(r.Context(), a, renditions); err != nil {
 		return err
 	}
 	return s.renderArtwork(w, r, http.StatusOK, "", "Frame "+strconv.Itoa(n)+" is now the "+a.Kind+".")

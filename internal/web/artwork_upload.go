@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -45,12 +46,7 @@ func (s *Server) adminArtworkUpload(w http.ResponseWriter, r *http.Request) erro
 	} else if err != nil {
 		return err
 	}
-	for _, rd := range renditions {
-		if err := s.Blob.Put(r.Context(), a.Key(rd.Width), bytes.NewReader(rd.JPEG), int64(len(rd.JPEG)), "image/jpeg"); err != nil {
-			return err
-		}
-	}
-	if err := s.Catalog.SaveArtwork(r.Context(), a); err != nil {
+	if err := s.saveArtwork(r.Context(), a, renditions); err != nil {
 		return err
 	}
 	return s.renderTitlesNotice(w, r, http.StatusOK, "", "The "+a.Kind+" of title "+strconv.FormatInt(id, 10)+" is saved, in "+strconv.Itoa(len(renditions))+" sizes.")
@@ -63,4 +59,15 @@ func (s *Server) renderTitlesNotice(w http.ResponseWriter, r *http.Request, stat
 		return err
 	}
 	return s.render(w, status, "admin", s.page(r, "Admin", "admin", adminPage{Tab: "titles", Titles: titles, Error: errMsg, Notice: notice}))
+}
+
+// saveArtwork stores an artwork's renditions in the media store, then records
+// the artwork in the catalogue, so a recorded artwork always has its files.
+func (s *Server) saveArtwork(ctx context.Context, a catalog.Artwork, renditions []catalog.Rendition) error {
+	for _, rd := range renditions {
+		if err := s.Blob.Put(ctx, a.Key(rd.Width), bytes.NewReader(rd.JPEG), int64(len(rd.JPEG)), "image/jpeg"); err != nil {
+			return err
+		}
+	}
+	return s.Catalog.SaveArtwork(ctx, a)
 }
