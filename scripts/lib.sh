@@ -64,16 +64,30 @@ free_port() {
 # start_postgres DIR starts a throwaway PostgreSQL in DIR on a free loopback
 # port and sets LINEUP_TEST_POSTGRES_URL; stop_postgres DIR ends it.
 start_postgres() {
-	local dir=$1 bin port
+	local dir=$1 bin port attempt opts
 	bin=$(pg_bindir)
-	port=$(free_port)
 	mkdir -p "$dir"
 	chown postgres "$dir"
 	runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
-	runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-		-o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
-	export LINEUP_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
-	echo "==> PostgreSQL on 127.0.0.1:$port (data in $dir)" >&2
+	opts="-c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	for attempt in 1 2 3; do
+		port=$(free_port)
+		if runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
+			-o "-p $port -k $dir $opts" start >/dev/null; then
+			export LINEUP_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+			echo "==> PostgreSQL on 127.0.0.1:$port (data in $dir)" >&2
+			return 0
+		fi
+		# Say why, from the server's own log, then try again on another port
+		# (another process may have taken this one meanwhile) and without
+		# what a container may lack: a writable /dev/shm and huge pages.
+		echo "==> PostgreSQL did not start on port $port (attempt $attempt); its log says:" >&2
+		tail -n 20 "$dir/log" >&2 || true
+		runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+		opts="-c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c dynamic_shared_memory_type=mmap -c huge_pages=off"
+	done
+	echo "PostgreSQL could not be started in $dir (log above); the PostgreSQL tests need it" >&2
+	return 1
 }
 
 stop_postgres() {

@@ -84,7 +84,8 @@ func StartServer(t testing.TB) *Server {
 func (s *Server) Start() {
 	s.t.Helper()
 	if out, err := s.pgctl("-w", "-l", filepath.Join(s.dir, "log"), "start"); err != nil {
-		s.t.Fatalf("pg_ctl start: %v\n%s", err, out)
+		logged, _ := os.ReadFile(filepath.Join(s.dir, "log"))
+		s.t.Fatalf("pg_ctl start: %v\n%s\nthe server's log:\n%s", err, out, logged)
 	}
 }
 
