@@ -44,6 +44,11 @@ type Config struct {
 	FFmpeg           string
 	FFprobe          string
 	SearchDir        string
+
+	// Accounts (issue 10).
+	SMTPURL           string
+	MailFrom          string
+	EmailVerification string
 }
 
 // setting describes one configuration value once: its flag, its
@@ -190,6 +195,34 @@ func settings() []setting {
 	add(setting{flag: "ffprobe", env: "LINEUP_FFPROBE", def: "ffprobe", help: "the ffprobe program"}, set, get)
 	set, get = str(func(c *Config) *string { return &c.SearchDir })
 	add(setting{flag: "search-dir", env: "LINEUP_SEARCH_DIR", def: "", help: "folder of the search index (default: DATA_DIR/search); rebuilt from the catalogue when missing"}, set, get)
+	out = append(out, accountSettings()...)
+	return out
+}
+
+// accountSettings are the settings of accounts and mail (issue 10).
+func accountSettings() []setting {
+	var out []setting
+	str := func(s setting, p func(*Config) *string) {
+		s.set = func(c *Config, v string) error { *p(c) = v; return nil }
+		s.get = func(c *Config) string { return *p(c) }
+		out = append(out, s)
+	}
+	str(setting{flag: "smtp-url", env: "LINEUP_SMTP_URL", def: "", secret: true,
+		help: "SMTP server for reset, sign-in and verification mails: smtp://user:pass@host:587 (STARTTLS when offered)"},
+		func(c *Config) *string { return &c.SMTPURL })
+	str(setting{flag: "mail-from", env: "LINEUP_MAIL_FROM", def: "", help: "sender of Lineup's mails (default: no-reply@ the public URL's host)"},
+		func(c *Config) *string { return &c.MailFrom })
+	out = append(out, setting{flag: "email-verification", env: "LINEUP_EMAIL_VERIFICATION", def: "auto",
+		help: "whether new accounts confirm their email before signing in: true, false, or auto (true when LINEUP_SMTP_URL is set)",
+		set: func(c *Config, v string) error {
+			switch v {
+			case "auto", "true", "false":
+				c.EmailVerification = v
+				return nil
+			}
+			return fmt.Errorf("LINEUP_EMAIL_VERIFICATION must be true, false or auto, not %q", v)
+		},
+		get: func(c *Config) string { return c.EmailVerification }})
 	return out
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -92,10 +93,18 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		Search:           idx,
 		Plays:            plays,
 		Registry:         reg,
+		// Accounts (issue 10).
+		BaseURL:        e.cfg.baseURL(e.cfg.Addr),
+		VerifyEmail:    e.cfg.verifyEmail(),
+		TrustedOrigins: trustedOrigins(e.cfg.PublicURL),
 	})
 	if err != nil {
 		return err
 	}
+	if rt.mail != nil {
+		handler.Mail = rt.mail
+	}
+	defer handler.WaitForMail()
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w (set LINEUP_ADDR or --addr to another address)", e.cfg.Addr, err)
@@ -109,6 +118,7 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		ConnContext: web.ConnContext,
 	}
 	addr := ln.Addr().String()
+	handler.BaseURL = e.cfg.baseURL(addr)
 	e.log.Info("serving", "addr", "http://"+addr, "database", svc.db.Location, "dialect", svc.db.Dialect.String())
 	if ready != nil {
 		ready(addr)
@@ -145,4 +155,14 @@ func checkAdminToken(token string) error {
 			ErrUsage, len(token), minAdminTokenBytes)
 	}
 	return nil
+}
+
+// trustedOrigins lets forms post from the public URL's origin when a proxy
+// in front rewrites the Host header.
+func trustedOrigins(publicURL string) []string {
+	u, err := url.Parse(publicURL)
+	if publicURL == "" || err != nil || u.Host == "" {
+		return nil
+	}
+	return []string{u.Scheme + "://" + u.Host}
 }
