@@ -55,6 +55,7 @@ func (rt *runtime) close(ctx context.Context) {
 // job queue run workers in this process (roles worker and all); Start still
 // has to be called.
 func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
+	privateUmask()
 	if err := privateDir(e.cfg.DataDir); err != nil {
 		return nil, err
 	}
