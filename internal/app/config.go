@@ -49,6 +49,7 @@ type Config struct {
 	SMTPURL           string
 	MailFrom          string
 	EmailVerification string
+	MaxConnsPerAddr   int
 }
 
 // setting describes one configuration value once: its flag, its
@@ -223,6 +224,17 @@ func accountSettings() []setting {
 			return fmt.Errorf("LINEUP_EMAIL_VERIFICATION must be true, false or auto, not %q", v)
 		},
 		get: func(c *Config) string { return c.EmailVerification }})
+	out = append(out, setting{flag: "max-conns-per-addr", env: "LINEUP_MAX_CONNS_PER_ADDR", def: "64",
+		help: "connections one client address may hold open at once (trusted proxies are not capped); 0 for no cap",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("LINEUP_MAX_CONNS_PER_ADDR must be a whole number, not %q", v)
+			}
+			c.MaxConnsPerAddr = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.Itoa(c.MaxConnsPerAddr) }})
 	return out
 }
 

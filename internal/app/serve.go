@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/lineup/lineup/internal/charts"
+	"github.com/lineup/lineup/internal/geo"
 	"github.com/lineup/lineup/internal/web"
 )
 
@@ -119,6 +121,15 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 	}
 	addr := ln.Addr().String()
 	handler.BaseURL = e.cfg.baseURL(addr)
+	proxies, _ := geo.ParseProxies(e.cfg.TrustedProxies) // checked by openRuntime
+	ln = web.LimitListener(ln, e.cfg.MaxConnsPerAddr, func(a netip.Addr) bool {
+		for _, p := range proxies {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	})
 	e.log.Info("serving", "addr", "http://"+addr, "database", svc.db.Location, "dialect", svc.db.Dialect.String())
 	if ready != nil {
 		ready(addr)

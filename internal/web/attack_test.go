@@ -8,7 +8,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -472,5 +474,76 @@ func TestWrongPasswordsDelayInsteadOfLocking(t *testing.T) {
 	clock.Add(wait)
 	if status, _ := signin("neighbour@b.test", "correct horse battery"); status != http.StatusSeeOther {
 		t.Errorf("a neighbour behind the same address must get in once the delay has passed: %d", status)
+	}
+}
+
+// Row 7: a body sent a byte at a time is cut off after the body timeout,
+// and one address cannot hold hundreds of half-sent requests.
+func TestSlowBodiesAndConnectionFloods(t *testing.T) {
+	vs := newViewerServer(t)
+	vs.srv.BodyTimeout = time.Second
+	ts := httptest.NewUnstartedServer(vs.srv)
+	ts.Listener = LimitListener(ts.Listener, 20, nil)
+	ts.Start()
+	t.Cleanup(ts.Close)
+	addr := strings.TrimPrefix(ts.URL, "http://")
+
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /signin HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n", addr)
+	start := time.Now()
+	closed := make(chan struct{})
+	go func() {
+		io.Copy(io.Discard, c) // until the server closes the connection
+		close(closed)
+	}()
+	for {
+		select {
+		case <-closed:
+		case <-time.After(500 * time.Millisecond):
+			if time.Since(start) > 8*time.Second {
+				t.Fatalf("a body sent a byte every 500 ms is still being read after %s: there is no body timeout", time.Since(start).Round(time.Second))
+			}
+			c.Write([]byte("e"))
+			continue
+		}
+		break
+	}
+
+	var held []net.Conn
+	defer func() {
+		for _, h := range held {
+			h.Close()
+		}
+	}()
+	for range 300 {
+		h, err := net.Dial("tcp", addr)
+		if err != nil {
+			continue
+		}
+		fmt.Fprintf(h, "POST /signin HTTP/1.1\r\nHost: %s\r\nContent-Length: 100\r\n\r\ne", addr)
+		held = append(held, h)
+	}
+	open := 0
+	for _, h := range held {
+		h.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+		_, err := h.Read(make([]byte, 1))
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			open++ // still held by the server, waiting for its body
+		}
+	}
+	if open > 20 {
+		t.Errorf("one address must hold at most 20 connections, it holds %d of 300", open)
+	}
+	for _, h := range held {
+		h.Close()
+	}
+	held = nil
+	time.Sleep(100 * time.Millisecond)
+	if resp, _ := get(t, ts.URL+"/healthz", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("once its connections close, the address is served again: %d", resp.StatusCode)
 	}
 }
