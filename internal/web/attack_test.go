@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/charts"
+	"github.com/lineup/lineup/internal/geo"
 )
 
 // signedIn signs a new viewer in (with one adult profile chosen) and
@@ -545,5 +547,55 @@ func TestSlowBodiesAndConnectionFloods(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if resp, _ := get(t, ts.URL+"/healthz", nil); resp.StatusCode != http.StatusOK {
 		t.Errorf("once its connections close, the address is served again: %d", resp.StatusCode)
+	}
+}
+
+// Row 14: the home country is checked against where sign-ins come from.
+// An EU subscriber travelling in another member state keeps the home
+// catalogue; one whose sign-ins all come from elsewhere for days loses the
+// portability claim.
+func TestPortabilityFollowsTheEvidenceOfResidence(t *testing.T) {
+	clock := &fakeClock{now: time.Now()}
+	vs := newViewerServerWith(t, func(c *accounts.Config) { c.Now = clock.Now })
+	loc, err := geo.New(geo.Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, Header: "X-Country", Default: "US"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs.srv.Geo = loc
+	ctx := context.Background()
+	u, err := vs.accounts.AddUser(ctx, accounts.NewUser{Email: "fr@b.test", Password: "correct horse battery", HomeTerritory: "FR"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := vs.accounts.AddProfile(ctx, u.ID, accounts.ProfileInput{Name: "Amélie", Language: "fr", MaxAge: 21}); err != nil {
+		t.Fatal(err)
+	}
+	territory := func(country string) string {
+		b := newBrowserClient(t, vs.url)
+		b.header["X-Country"] = country
+		status, page := b.do("POST", "/signin", url.Values{"email": {"fr@b.test"}, "password": {"correct horse battery"}})
+		if status != http.StatusOK || !strings.Contains(page, "Who's watching?") {
+			t.Fatalf("sign in from %s: %d", country, status)
+		}
+		i := strings.Index(page, `data-territory="`)
+		if i < 0 {
+			t.Fatalf("no territory on the page")
+		}
+		return page[i+len(`data-territory="`) : i+len(`data-territory="`)+2]
+	}
+	if got := territory("FR"); got != "FR" {
+		t.Fatalf("at home: %s", got)
+	}
+	clock.Add(24 * time.Hour)
+	if got := territory("DE"); got != "FR" {
+		t.Errorf("a French subscriber visiting Germany keeps the French catalogue (portability), got %s", got)
+	}
+	for range 4 {
+		clock.Add(24 * time.Hour)
+		territory("DE")
+	}
+	clock.Add(24 * time.Hour)
+	if got := territory("DE"); got != "DE" {
+		t.Errorf("sign-ins from Germany only, day after day, say the subscriber lives there: the portability claim must lapse, got %s", got)
 	}
 }

@@ -157,6 +157,9 @@ func (s *Server) linkSignIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkResidence(r, sess.User); err != nil {
+		return err
+	}
 	s.setSessionCookie(w, r, sess.Token, sess.ExpiresAt)
 	http.Redirect(w, r, "/profiles", http.StatusSeeOther)
 	return nil

@@ -49,8 +49,28 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.render(w, status, "signin", s.page(r, "Sign in", "", p))
 	}
+	if err := s.checkResidence(r, sess.User); err != nil {
+		return err
+	}
 	s.setSessionCookie(w, r, sess.Token, sess.ExpiresAt)
 	http.Redirect(w, r, "/profiles?next="+urlQuery(next), http.StatusSeeOther)
+	return nil
+}
+
+// checkResidence records where a sign-in came from and re-checks the
+// user's home claim (issue 10 row 14: the home country was whatever the
+// sign-up address said, never checked again).
+func (s *Server) checkResidence(r *http.Request, u accounts.User) error {
+	if s.Geo == nil {
+		return nil
+	}
+	res, err := s.Geo.Territory(r, "")
+	if err != nil || res.Detected == "" {
+		return nil
+	}
+	if _, err := s.Accounts.CheckResidence(r.Context(), u, res.Detected); err != nil {
+		return err
+	}
 	return nil
 }
 
