@@ -34,7 +34,7 @@ func commands() []command {
 		{"demo", "", "load the demo catalogue and serve it", runDemo},
 		{"migrate", "", "apply pending database migrations", runMigrate},
 		{"ingest", "FILE --title ID [--audio LANG=FILE] [--subtitle LANG=FILE]", "ingest a film and encode it", runIngest},
-		{"user", "add --email E --password P [--admin]", "add an account", runUser},
+		{"user", "add --email E [--password-file F] [--admin]  (password on stdin)", "add an account", runUser},
 		{"config", "[--json]", "print the effective configuration, secrets masked", runConfig},
 		{"titles", "add|list|show", "manage the catalogue", runTitles},
 		{"licenses", "add|list|check|conflicts", "manage licenses", runLicenses},
@@ -50,6 +50,9 @@ func commands() []command {
 
 // env is what one command invocation works with.
 type env struct {
+	// stdin is where `lineup user add` reads a password from; nil means
+	// os.Stdin.
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	cfg            Config
