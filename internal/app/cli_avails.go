@@ -81,7 +81,7 @@ func availsExport(ctx context.Context, e *env, args []string) error {
 	var buf bytes.Buffer
 	if err := avails.Export(&buf, *format, ls, func(id int64) avails.TitleRef {
 		return avails.TitleRef{ContentID: titles[id].ContentID(), Alias: titles[id].OriginalTitle}
-	}); err != nil {
+	}, nil); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -50,6 +50,8 @@ type Config struct {
 	MailFrom          string
 	EmailVerification string
 	MaxConnsPerAddr   int
+	// Operating a node: health, disks and retries.
+	MinFreeBytes int64
 }
 
 // setting describes one configuration value once: its flag, its
@@ -196,6 +198,18 @@ func settings() []setting {
 	add(setting{flag: "ffprobe", env: "LINEUP_FFPROBE", def: "ffprobe", help: "the ffprobe program"}, set, get)
 	set, get = str(func(c *Config) *string { return &c.SearchDir })
 	add(setting{flag: "search-dir", env: "LINEUP_SEARCH_DIR", def: "", help: "folder of the search index (default: DATA_DIR/search); rebuilt from the catalogue when missing"}, set, get)
+
+	// Operating a node.
+	add(setting{flag: "min-free-bytes", env: "LINEUP_MIN_FREE_BYTES", def: "268435456", help: "free space below which a disk Lineup writes to makes /readyz not ready"},
+		func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return fmt.Errorf("LINEUP_MIN_FREE_BYTES must be a number of bytes, not %q", v)
+			}
+			c.MinFreeBytes = n
+			return nil
+		},
+		func(c *Config) string { return strconv.FormatInt(c.MinFreeBytes, 10) })
 	out = append(out, accountSettings()...)
 	return out
 }

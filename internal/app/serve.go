@@ -8,14 +8,18 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/geo"
+	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/web"
 )
 
@@ -95,6 +99,8 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		Search:           idx,
 		Plays:            plays,
 		Registry:         reg,
+		Disks:            e.disks(rt),
+		MinFreeBytes:     e.cfg.MinFreeBytes,
 		// Accounts (issue 10).
 		BaseURL:        e.cfg.baseURL(e.cfg.Addr),
 		VerifyEmail:    e.cfg.verifyEmail(),
@@ -176,4 +182,18 @@ func trustedOrigins(publicURL string) []string {
 		return nil
 	}
 	return []string{u.Scheme + "://" + u.Host}
+}
+
+// disks lists the folders this node writes to, for /readyz's free-space
+// check and for naming the disk in a full-disk answer.
+func (e *env) disks(rt *runtime) []web.Disk {
+	var out []web.Disk
+	if rt.db.Dialect == store.SQLite {
+		out = append(out, web.Disk{Name: "database", Path: filepath.Dir(rt.db.Location)})
+	}
+	if f, ok := rt.blob.(*blob.Folder); ok {
+		out = append(out, web.Disk{Name: "media store", Path: f.Dir()})
+	}
+	out = append(out, web.Disk{Name: "search index", Path: e.cfg.SearchDir}, web.Disk{Name: "upload spool", Path: os.TempDir()})
+	return out
 }

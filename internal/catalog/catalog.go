@@ -53,6 +53,10 @@ type Title struct {
 	Localizations    []Localization   `json:"localizations"`
 	Credits          []Credit         `json:"credits,omitempty"`
 	CreatedAt        time.Time        `json:"created_at"`
+	// MetadataPending is true for a title created from an avails row, which
+	// knows little more than a name, a year and identifiers, until someone
+	// completes it (CompleteMetadata).
+	MetadataPending bool `json:"metadata_pending"`
 }
 
 // AlternateTitle is another name a title is known by (a festival title, a

@@ -104,6 +104,9 @@ func (s *Service) AddCredit(ctx context.Context, titleID int64, c Credit) (Credi
 		if err != nil {
 			return err
 		}
+		if err := noteChange(ctx, tx, titleID); err != nil {
+			return err
+		}
 		cs, err := readCredits(ctx, tx, `WHERE c.id = $1`, id)
 		if err == nil {
 			err = fillCreditNames(ctx, tx, cs)

@@ -23,17 +23,11 @@ const batchSize = 500
 func inBatches(ids []int64, fn func(list string, args []any) error) error {
 	for len(ids) > 0 {
 		n := min(len(ids), batchSize)
-		var b strings.Builder
 		args := make([]any, n)
 		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(i + 1))
 			args[i] = ids[i]
 		}
-		if err := fn(b.String(), args); err != nil {
+		if err := fn(store.Placeholders(1, n), args); err != nil {
 			return err
 		}
 		ids = ids[n:]
@@ -55,34 +49,17 @@ func uniqueIDs(ids []int64) []int64 {
 	return out
 }
 
-// queryRows runs a query and calls scan for each row, closing the rows before
-// it returns. Rows are always read to the end before the next query: on
-// SQLite the one connection is busy until then.
-func queryRows(ctx context.Context, q store.Querier, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-const titleColumns = `id, original_title, original_language, year, runtime_minutes, kind, min_age, source_work, created_at`
+const titleColumns = `id, original_title, original_language, year, runtime_minutes, kind, min_age, source_work, created_at, metadata_pending`
 
 // readTitles runs a query selecting titleColumns and returns the titles with
 // their own columns only.
 func readTitles(ctx context.Context, q store.Querier, query string, args ...any) ([]Title, error) {
 	var out []Title
-	err := queryRows(ctx, q, query, args, func(rows *sql.Rows) error {
+	err := store.EachRow(ctx, q, query, args, func(rows *sql.Rows) error {
 		var t Title
 		var year, runtime sql.NullInt64
 		var created int64
-		if err := rows.Scan(&t.ID, &t.OriginalTitle, &t.OriginalLanguage, &year, &runtime, &t.Kind, &t.MinAge, &t.SourceWork, &created); err != nil {
+		if err := rows.Scan(&t.ID, &t.OriginalTitle, &t.OriginalLanguage, &year, &runtime, &t.Kind, &t.MinAge, &t.SourceWork, &created, &t.MetadataPending); err != nil {
 			return err
 		}
 		t.Year, t.RuntimeMinutes = int(year.Int64), int(runtime.Int64)
@@ -113,7 +90,7 @@ func fillTitles(ctx context.Context, q store.Querier, titles []Title, withCredit
 	}
 	var credits []Credit
 	err := inBatches(ids, func(list string, args []any) error {
-		err := queryRows(ctx, q, `SELECT title_id, genre FROM title_genres WHERE title_id IN (`+list+`)`, args, func(rows *sql.Rows) error {
+		err := store.EachRow(ctx, q, `SELECT title_id, genre FROM title_genres WHERE title_id IN (`+list+`)`, args, func(rows *sql.Rows) error {
 			var id int64
 			var g string
 			if err := rows.Scan(&id, &g); err != nil {
@@ -125,7 +102,7 @@ func fillTitles(ctx context.Context, q store.Querier, titles []Title, withCredit
 		if err != nil {
 			return fmt.Errorf("genres: %w", err)
 		}
-		err = queryRows(ctx, q, `SELECT title_id, title, language FROM title_alternate_titles WHERE title_id IN (`+list+`)`, args, func(rows *sql.Rows) error {
+		err = store.EachRow(ctx, q, `SELECT title_id, title, language FROM title_alternate_titles WHERE title_id IN (`+list+`)`, args, func(rows *sql.Rows) error {
 			var id int64
 			var a AlternateTitle
 			if err := rows.Scan(&id, &a.Title, &a.Language); err != nil {
@@ -137,7 +114,7 @@ func fillTitles(ctx context.Context, q store.Querier, titles []Title, withCredit
 		if err != nil {
 			return fmt.Errorf("alternate titles: %w", err)
 		}
-		err = queryRows(ctx, q, `SELECT title_id, language, title, synopsis FROM title_localizations WHERE title_id IN (`+list+`)`, args, func(rows *sql.Rows) error {
+		err = store.EachRow(ctx, q, `SELECT title_id, language, title, synopsis FROM title_localizations WHERE title_id IN (`+list+`)`, args, func(rows *sql.Rows) error {
 			var id int64
 			var l Localization
 			if err := rows.Scan(&id, &l.Language, &l.Title, &l.Synopsis); err != nil {
@@ -192,7 +169,7 @@ FROM credits c JOIN people p ON p.id = c.person_id `
 // localized names.
 func readCredits(ctx context.Context, q store.Querier, where string, args ...any) ([]Credit, error) {
 	var out []Credit
-	err := queryRows(ctx, q, creditSelect+where, args, func(rows *sql.Rows) error {
+	err := store.EachRow(ctx, q, creditSelect+where, args, func(rows *sql.Rows) error {
 		var c Credit
 		if err := rows.Scan(&c.ID, &c.TitleID, &c.PersonID, &c.Job, &c.BillingOrder, &c.Character, &c.Person.Name, &c.Person.Gender); err != nil {
 			return err
@@ -239,7 +216,7 @@ func fillCreditNames(ctx context.Context, q store.Querier, credits []Credit) err
 func loadNames(ctx context.Context, q store.Querier, query string, ids []int64) (map[int64][]LocalizedName, error) {
 	out := map[int64][]LocalizedName{}
 	err := inBatches(uniqueIDs(ids), func(list string, args []any) error {
-		return queryRows(ctx, q, fmt.Sprintf(query, list), args, func(rows *sql.Rows) error {
+		return store.EachRow(ctx, q, fmt.Sprintf(query, list), args, func(rows *sql.Rows) error {
 			var id int64
 			var n LocalizedName
 			if err := rows.Scan(&id, &n.Language, &n.Name); err != nil {

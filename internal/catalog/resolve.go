@@ -52,7 +52,7 @@ func (s *Service) ResolveTitleRef(ctx context.Context, contentID, altID, alias s
 			contentID, altID, store.ErrNotFound)
 	}
 	var ids []int64
-	err := queryRows(ctx, s.db, `SELECT id FROM titles WHERE original_title = $1
+	err := store.EachRow(ctx, s.db, `SELECT id FROM titles WHERE original_title = $1
 UNION SELECT title_id FROM title_alternate_titles WHERE title = $1
 UNION SELECT title_id FROM title_localizations WHERE title = $1
 ORDER BY 1 LIMIT 3`, []any{alias}, func(rows *sql.Rows) error {

@@ -60,6 +60,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 				return err
 			}
 		}
+		if err := noteChange(ctx, tx, id); err != nil {
+			return err
+		}
 		out, err = getTitle(ctx, tx, id)
 		return err
 	})
@@ -161,7 +164,7 @@ func (s *Service) GetTitles(ctx context.Context, ids []int64) (map[int64]Title, 
 // Genres returns every genre some title has, each once, sorted.
 func (s *Service) Genres(ctx context.Context) ([]string, error) {
 	out := []string{}
-	err := queryRows(ctx, s.db, `SELECT DISTINCT genre FROM title_genres`, nil, func(rows *sql.Rows) error {
+	err := store.EachRow(ctx, s.db, `SELECT DISTINCT genre FROM title_genres`, nil, func(rows *sql.Rows) error {
 		var g string
 		if err := rows.Scan(&g); err != nil {
 			return err

@@ -470,8 +470,9 @@ func (b *BoxOffice) store(ctx context.Context, rows []row, origin string) (Impor
 	if len(ie.Problems) > 0 {
 		return ImportResult{}, ie
 	}
-	res := ImportResult{Rows: len(rows)}
+	var res ImportResult
 	err := b.db.InTx(ctx, func(tx *sql.Tx) error {
+		res = ImportResult{Rows: len(rows)} // InTx may run this again
 		if err := checkTitlesAndCurrencies(ctx, tx, rows, ie); err != nil {
 			return err
 		}

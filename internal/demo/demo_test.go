@@ -7,6 +7,7 @@ import (
 
 	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/search"
 	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/store/storetest"
 )
@@ -97,6 +98,52 @@ func TestUsAndThemTellsItsStory(t *testing.T) {
 		a, err := rts.Availability(ctx, id, c.territory, c.at)
 		if err != nil || a.Available != c.want {
 			t.Errorf("Us and Them in %s at %s: available=%v, want %v (%v)", c.territory, c.at, a.Available, c.want, err)
+		}
+	}
+}
+
+// TestDemoIsFoundInEitherScript: the demo's Chinese titles are found by
+// traditional and by simplified queries alike, and a reader of traditional
+// Chinese sees them in traditional characters.
+func TestDemoIsFoundInEitherScript(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	cat := catalog.New(db)
+	rts := rights.New(db, rights.Config{Licensee: "Lineup"})
+	now := time.Now()
+	sum, err := Load(ctx, cat, rts, "Lineup", "US", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := search.Open(search.Config{Rights: rts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if _, err := x.Rebuild(ctx, search.AllTitles(ctx, cat)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ query, lang, want string }{
+		{"後來的我們", "zh-Hant", "後來的我們"},
+		{"後來", "zh-Hant", "後來的我們"},
+		{"來", "zh-Hant", "後來的我們"},
+		{"後來的我們", "zh-Hans", "后来的我们"},
+		{"后来的我们", "zh-TW", "後來的我們"},
+		{"后来", "zh-CN", "后来的我们"},
+		{"劉若英", "zh-Hant", "後來的我們"},
+		{"後來的我們", "en", "Us and Them"},
+	}
+	for _, tc := range tests {
+		hits, err := x.Search(ctx, search.Query{Text: tc.query, Territory: "US", At: now, MaxAge: -1, Lang: tc.lang, Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || hits[0].TitleID != sum.Titles["us-and-them"] {
+			t.Errorf("%q must find 后来的我们 first in the demo, in either script: %+v", tc.query, hits)
+			continue
+		}
+		if hits[0].Title != tc.want {
+			t.Errorf("a reader of %s searching %q must see %q, got %q", tc.lang, tc.query, tc.want, hits[0].Title)
 		}
 	}
 }

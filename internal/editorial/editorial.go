@@ -435,17 +435,7 @@ FROM stories `+where+` ORDER BY published_on DESC, id DESC`, args...)
 	}
 	inList, inArgs := idList(out)
 	scan := func(query string, fn func(*sql.Rows) error) error {
-		rows, err := s.db.QueryContext(ctx, query, inArgs...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return store.EachRow(ctx, s.db, query, inArgs, fn)
 	}
 	err = scan(`SELECT story_id, title_id FROM story_titles WHERE story_id IN (`+inList+`) ORDER BY story_id, position`, func(r *sql.Rows) error {
 		var sid, tid int64
@@ -491,13 +481,11 @@ FROM stories `+where+` ORDER BY published_on DESC, id DESC`, args...)
 
 // idList returns "$1, $2, …" and the stories' IDs as arguments.
 func idList(stories []Story) (string, []any) {
-	marks := make([]string, len(stories))
 	args := make([]any, len(stories))
 	for i, st := range stories {
-		marks[i] = "$" + strconv.Itoa(i+1)
 		args[i] = st.ID
 	}
-	return strings.Join(marks, ", "), args
+	return store.Placeholders(1, len(stories)), args
 }
 
 // ProblemRows returns the problems for an API answer that lists them.

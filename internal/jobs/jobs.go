@@ -356,8 +356,10 @@ func (q *Queue) InTx(ctx context.Context, fn func(tx Tx) error) error {
 			return fn(sqliteTx{tx, q.sqliteInserter})
 		})
 	}
-	return pgx.BeginFunc(ctx, q.pool, func(tx pgx.Tx) error {
-		return fn(pgTx{tx, q.pgInserter})
+	return store.RetryConflicts(ctx, func() error {
+		return pgx.BeginFunc(ctx, q.pool, func(tx pgx.Tx) error {
+			return fn(pgTx{tx, q.pgInserter})
+		})
 	})
 }
 

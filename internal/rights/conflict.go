@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,17 +34,17 @@ func (s *Service) conflicts(ctx context.Context, q store.Querier, r *resolved, s
 	// Exclusivity.
 	query := `SELECT license_id, territory, starts_at, ends_at FROM license_windows
 		WHERE title_id = $1 AND license_type = $2 AND licensee <> $3 AND license_id <> $4`
-	args := []any{l.TitleID, string(l.Type), l.Licensee, self}
+	args := []any{l.TitleID, string(l.Type), FoldName(l.Licensee), self}
 	if !l.Exclusive {
 		query += ` AND exclusive = TRUE`
 	}
 	if len(r.windows) <= inListMax {
-		query += ` AND territory IN (` + placeholders(len(args)+1, len(r.windows)) + `)`
+		query += ` AND territory IN (` + store.Placeholders(len(args)+1, len(r.windows)) + `)`
 		for _, w := range r.windows {
 			args = append(args, w.territory)
 		}
 	}
-	err := eachRow(ctx, q, query, args, func(rows *sql.Rows) error {
+	err := store.EachRow(ctx, q, query, args, func(rows *sql.Rows) error {
 		var other int64
 		var territory string
 		var start, end int64
@@ -69,8 +68,11 @@ func (s *Service) conflicts(ctx context.Context, q store.Querier, r *resolved, s
 
 	// Stored holdbacks that hold r back.
 	expanded := map[string][]string{}
-	err = eachRow(ctx, q, `SELECT license_id, license_types, territories, until_date, until_at
-		FROM holdbacks WHERE title_id = $1 AND license_id <> $2`, []any{l.TitleID, self}, func(rows *sql.Rows) error {
+	// A withdrawn license's holdbacks are kept for the record but hold
+	// nothing back.
+	err = store.EachRow(ctx, q, `SELECT h.license_id, h.license_types, h.territories, h.until_date, h.until_at
+		FROM holdbacks h JOIN licenses l ON l.id = h.license_id
+		WHERE h.title_id = $1 AND h.license_id <> $2 AND l.status <> 'withdrawn'`, []any{l.TitleID, self}, func(rows *sql.Rows) error {
 		var other int64
 		var types, terr string
 		var untilDate sql.NullString
@@ -118,8 +120,8 @@ func (s *Service) conflicts(ctx context.Context, q store.Querier, r *resolved, s
 			}
 		}
 		query := `SELECT license_id, territory, license_type, starts_at, ends_at FROM license_windows
-			WHERE title_id = $1 AND license_id <> $2 AND license_type IN (` + placeholders(3, len(args)-2) + `)`
-		err := eachRow(ctx, q, query, args, func(rows *sql.Rows) error {
+			WHERE title_id = $1 AND license_id <> $2 AND license_type IN (` + store.Placeholders(3, len(args)-2) + `)`
+		err := store.EachRow(ctx, q, query, args, func(rows *sql.Rows) error {
 			var other int64
 			var territory, typ string
 			var start, end int64
@@ -198,32 +200,4 @@ func containsType(list string, t LicenseType) bool {
 		}
 	}
 	return false
-}
-
-// placeholders returns "$from, $from+1, …" for n parameters.
-func placeholders(from, n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('$')
-		b.WriteString(strconv.Itoa(from + i))
-	}
-	return b.String()
-}
-
-// eachRow runs a query and calls fn for every row.
-func eachRow(ctx context.Context, q store.Querier, query string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

@@ -98,9 +98,35 @@ type License struct {
 	// Forced is true when the license was stored despite conflicts.
 	Forced bool `json:"forced"`
 	// ExternalID is an outside reference, such as an Avails AvailID.
-	ExternalID string    `json:"external_id,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
+	ExternalID string `json:"external_id,omitempty"`
+	// Zone, when not empty, is an IANA time zone the license names for its
+	// dates: a start or end without a time is 00:00 there, in every
+	// territory, instead of in each territory's own zone (holdbacks keep
+	// their territories' zones).
+	Zone      string    `json:"zone,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Status is StatusActive, StatusTerminated (ended early; End is the new
+	// end) or StatusWithdrawn (kept for the record, never counted again).
+	// Set by the Service; ignored on input.
+	Status Status `json:"status"`
+	// Version counts the license's states: 1 when created, one more per
+	// change (see History). Set by the Service; ignored on input.
+	Version int64 `json:"version"`
+	// UpdatedAt is when the last change was recorded (CreatedAt until one
+	// is). Set by the Service; ignored on input.
+	UpdatedAt time.Time `json:"updated_at"`
 }
+
+// Status is where a license stands in its life.
+type Status string
+
+// The states of a license.
+const (
+	StatusActive     Status = "active"
+	StatusTerminated Status = "terminated"
+	StatusWithdrawn  Status = "withdrawn"
+)
 
 // ConflictKind says which rule a conflict breaks.
 type ConflictKind string

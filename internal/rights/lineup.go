@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lineup/lineup/internal/store"
 )
 
 // The names of the lineup rows, as LineupQuery.Row takes them.
@@ -33,6 +35,9 @@ type LineupQuery struct {
 	// question; it pages through the row it came from (with Row "", only
 	// that row is returned).
 	Cursor string
+	// AsOf, when not zero, asks for the rows as Lineup would have shown
+	// them at that recorded moment (see AvailabilityQuery.AsOf).
+	AsOf time.Time
 }
 
 // Lineup is the three rows of a country's lineup.
@@ -130,14 +135,14 @@ func (s *Service) Lineup(ctx context.Context, q LineupQuery) (Lineup, error) {
 			if q.Cursor != "" {
 				key, title = cur.key, cur.title
 			}
-			query, args = s.sqlAvailableNow, []any{c, s.cfg.Licensee, t, key, title, limit + 1}
+			query, args = s.sqlAvailableNow, []any{c, s.licensee, t, key, title, limit + 1}
 		case RowComingSoon:
 			key, title := t+1, int64(-1)
 			if q.Cursor != "" {
 				key, title = cur.key, cur.title
 			}
 			horizon := at.Add(s.cfg.ComingSoonHorizon).UnixMilli()
-			query, args = s.sqlComingSoon, []any{c, s.cfg.Licensee, t, horizon, key, title, limit + 1}
+			query, args = s.sqlComingSoon, []any{c, s.licensee, t, horizon, key, title, limit + 1}
 		case RowLeavingSoon:
 			key, title := t+1, int64(-1)
 			if q.Cursor != "" {
@@ -148,9 +153,15 @@ func (s *Service) Lineup(ctx context.Context, q LineupQuery) (Lineup, error) {
 			// The last day is within N days when the end is no later than
 			// local midnight after day today+N.
 			cutoff := time.Date(y, m, d+s.cfg.LeavingSoonWithin+1, 0, 0, 0, 0, Zone(c)).UnixMilli()
-			query, args = s.sqlLeavingSoon, []any{c, s.cfg.Licensee, t, cutoff, key, title, limit + 1}
+			query, args = s.sqlLeavingSoon, []any{c, s.licensee, t, cutoff, key, title, limit + 1}
 		}
-		row, err := s.row(ctx, name, c, query, append(args, s.typeArgs...), limit)
+		args = append(args, s.typeArgs...)
+		if !q.AsOf.IsZero() {
+			query = map[string]string{RowAvailableNow: s.sqlAvailableNowAsOf, RowComingSoon: s.sqlComingSoonAsOf,
+				RowLeavingSoon: s.sqlLeavingSoonAsOf}[name]
+			args = append(args, q.AsOf.UnixMilli())
+		}
+		row, err := s.row(ctx, name, c, query, args, limit)
 		if err != nil {
 			return Lineup{}, fmt.Errorf("rights: lineup %s in %s: %w", name, c, err)
 		}
@@ -169,7 +180,7 @@ func (s *Service) Lineup(ctx context.Context, q LineupQuery) (Lineup, error) {
 func (s *Service) row(ctx context.Context, name, c, query string, args []any, limit int) (Row, error) {
 	row := Row{Items: []LineupItem{}}
 	var ends []int64
-	err := eachRow(ctx, s.db, query, args, func(rows *sql.Rows) error {
+	err := store.EachRow(ctx, s.db, query, args, func(rows *sql.Rows) error {
 		var it LineupItem
 		var start, end int64
 		if err := rows.Scan(&it.TitleID, &it.LicenseID, &start, &end); err != nil {
@@ -245,14 +256,23 @@ func parseCursor(s string) (cursor, error) {
 func (s *Service) buildQueries() {
 	n := len(s.typeArgs)
 	types := func(alias string, from int) string {
-		return alias + ".license_type IN (" + placeholders(from, n) + ")"
+		return alias + ".license_type IN (" + store.Placeholders(from, n) + ")"
 	}
 	same := func(alias string, from int) string {
 		return alias + ".title_id = w.title_id AND " + alias + ".territory = $1 AND " + alias + ".licensee = $2 AND " + types(alias, from)
 	}
 
-	s.sqlAvailability = `SELECT license_id, starts_at, ends_at FROM license_windows
-		WHERE title_id = $1 AND territory = $2 AND licensee = $3 AND license_type IN (` + placeholders(4, n) + `)
+	s.sqlAvailability = `SELECT license_id, starts_at, ends_at, start_dated, end_dated FROM license_windows
+		WHERE title_id = $1 AND territory = $2 AND licensee = $3 AND license_type IN (` + store.Placeholders(4, n) + `)
+		ORDER BY starts_at, license_id`
+
+	// As of $K: the windows believed then, current (written by then) and
+	// past (written by then, replaced after).
+	k := "$" + strconv.Itoa(4+n)
+	pick := `SELECT license_id, starts_at, ends_at, start_dated, end_dated FROM %s
+		WHERE title_id = $1 AND territory = $2 AND licensee = $3 AND license_type IN (` + store.Placeholders(4, n) + `) AND recorded_from <= ` + k
+	s.sqlAvailabilityAsOf = `SELECT license_id, starts_at, ends_at, start_dated, end_dated FROM (` +
+		fmt.Sprintf(pick, "license_windows") + ` UNION ALL ` + fmt.Sprintf(pick, "license_windows_past") + ` AND recorded_to > ` + k + `) w
 		ORDER BY starts_at, license_id`
 
 	// $1 territory, $2 licensee, $3 at, $4 cursor start, $5 cursor title,
@@ -302,4 +322,20 @@ func (s *Service) buildQueries() {
 				AND p.starts_at <= o.ends_at AND p.ends_at > o.ends_at))
 		ORDER BY w.ends_at, w.title_id
 		LIMIT $7`
+
+	s.sqlAvailableNowAsOf = asOf(s.sqlAvailableNow, 6+n)
+	s.sqlComingSoonAsOf = asOf(s.sqlComingSoon, 7+n)
+	s.sqlLeavingSoonAsOf = asOf(s.sqlLeavingSoon, 7+n)
+}
+
+// asOf rewrites a lineup query (whose $1 is the territory, $2 the
+// licensee, and whose last parameter is $last) to read the windows believed
+// at $last+1 instead of those believed now.
+func asOf(query string, last int) string {
+	k := "$" + strconv.Itoa(last+1)
+	cols := `title_id, territory, license_id, licensee, license_type, exclusive, starts_at, ends_at`
+	cte := `WITH lw AS (SELECT ` + cols + ` FROM license_windows WHERE territory = $1 AND licensee = $2 AND recorded_from <= ` + k +
+		` UNION ALL SELECT ` + cols + ` FROM license_windows_past WHERE territory = $1 AND licensee = $2 AND recorded_from <= ` + k +
+		` AND recorded_to > ` + k + `) `
+	return cte + strings.ReplaceAll(query, "FROM license_windows ", "FROM lw ")
 }

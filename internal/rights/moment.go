@@ -47,22 +47,52 @@ func (m Moment) IsZero() bool { return m.Date == "" && m.At.IsZero() }
 // IsDate reports whether the Moment is a date without a time.
 func (m Moment) IsDate() bool { return m.Date != "" }
 
-// In returns the instant the Moment stands for in a territory: local
-// midnight in the territory's zone for a date, the instant itself otherwise.
-// It returns the zero time for the zero Moment or an unknown territory.
+// In returns the instant the Moment stands for in a territory: the first
+// instant of the local date in the territory's principal zone for a date,
+// the instant itself otherwise. It returns the zero time for the zero
+// Moment or an unknown territory.
 func (m Moment) In(territory string) time.Time {
 	if m.Date == "" {
 		return m.At
 	}
-	loc := Zone(territory)
+	return m.InZone(Zone(territory))
+}
+
+// InZone returns the instant the Moment stands for in a time zone: the
+// first instant of the local date for a date (see StartOfDay), the instant
+// itself otherwise. It returns the zero time for the zero Moment, or for a
+// date with a nil zone.
+func (m Moment) InZone(loc *time.Location) time.Time {
+	if m.Date == "" {
+		return m.At
+	}
 	if loc == nil {
 		return time.Time{}
 	}
-	d, err := time.ParseInLocation(dateLayout, m.Date, loc)
+	d, err := time.Parse(dateLayout, m.Date)
 	if err != nil {
 		return time.Time{}
 	}
-	return d
+	return StartOfDay(d.Year(), d.Month(), d.Day(), loc)
+}
+
+// StartOfDay returns the first instant of a local date in loc: local
+// midnight, or, where the clocks jump forward at midnight so that 00:00
+// does not exist (Paraguay on 2019-10-06, Chile on 2019-09-08), the
+// instant of the jump, which is 01:00 local. (time.Date would answer 23:00
+// of the day before.)
+func StartOfDay(year int, month time.Month, day int, loc *time.Location) time.Time {
+	t := time.Date(year, month, day, 0, 0, 0, 0, loc)
+	if y, m, d := t.Date(); y == year && m == month && d == day {
+		return t
+	}
+	// t fell on the day before, in the offset in force before the jump:
+	// the date begins where that offset ends.
+	_, end := t.ZoneBounds()
+	if !end.IsZero() {
+		return end.In(loc)
+	}
+	return t
 }
 
 // String returns the Moment as it would be entered: the date, or the

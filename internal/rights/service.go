@@ -17,7 +17,8 @@ import (
 // Config is what a Service needs to know about the service it answers for.
 type Config struct {
 	// Licensee is this service's name as it appears on licenses: only
-	// licenses whose licensee is exactly this make titles available.
+	// licenses whose licensee is this name make titles available, compared
+	// case-insensitively after trimming (see FoldName).
 	Licensee string
 	// Offered lists the license types the service exploits; nil means SVOD.
 	Offered []LicenseType
@@ -37,12 +38,18 @@ type Service struct {
 	db       *store.DB
 	cfg      Config
 	offered  map[LicenseType]bool
-	typeArgs []any // offered types as query arguments, sorted
+	licensee string // cfg.Licensee folded, as license_windows keeps it
+	typeArgs []any  // offered types as query arguments, sorted
 
 	sqlAvailability string
 	sqlAvailableNow string
 	sqlComingSoon   string
 	sqlLeavingSoon  string
+
+	sqlAvailabilityAsOf string
+	sqlAvailableNowAsOf string
+	sqlComingSoonAsOf   string
+	sqlLeavingSoonAsOf  string
 
 	// written counts the windows this Service has stored; when it passes
 	// nextOptimize, the planner statistics are refreshed (see Optimize).
@@ -70,7 +77,7 @@ func New(db *store.DB, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Service{db: db, cfg: cfg, offered: map[LicenseType]bool{}, nextOptimize: firstOptimize}
+	s := &Service{db: db, cfg: cfg, offered: map[LicenseType]bool{}, licensee: FoldName(cfg.Licensee), nextOptimize: firstOptimize}
 	var types []string
 	for _, t := range cfg.Offered {
 		if ct, err := ParseLicenseType(string(t)); err == nil && !s.offered[ct] {
@@ -159,8 +166,9 @@ func (s *Service) AddAll(ctx context.Context, ls []License, force bool) ([]Licen
 	for _, r := range rs {
 		windows += len(r.windows)
 	}
-	entryOf := map[int64]int{} // id within the transaction → 1-based entry
+	var entryOf map[int64]int // id within the transaction → 1-based entry
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		entryOf = map[int64]int{} // InTx may run this again
 		for i, r := range rs {
 			l, _, err := s.add(ctx, tx, r, force, entryOf)
 			if err != nil {
@@ -370,17 +378,23 @@ func (s *Service) ListPage(ctx context.Context, titleID, after int64, limit int)
 }
 
 const licenseColumns = `id, title_id, licensor, licensee, license_type, territories, excluded_territories,
-	start_date, start_at, end_date, end_at, exclusive, original_branding, forced, external_id, created_at`
+	start_date, start_at, end_date, end_at, exclusive, original_branding, forced, external_id, created_at,
+	status, version, updated_at, zone`
 
 // list reads the licenses where picks, ordered by id and at most limit of
 // them when limit > 0, with the holdbacks holdbackWhere picks (both take
 // args).
 func (s *Service) list(ctx context.Context, where, holdbackWhere string, limit int, args ...any) ([]License, error) {
-	q := `SELECT ` + licenseColumns + ` FROM licenses ` + where + ` ORDER BY id`
+	return listIn(ctx, s.db, where, holdbackWhere, limit, args...)
+}
+
+// listIn is list on q, which may be a transaction.
+func listIn(ctx context.Context, q store.Querier, where, holdbackWhere string, limit int, args ...any) ([]License, error) {
+	query := `SELECT ` + licenseColumns + ` FROM licenses ` + where + ` ORDER BY id`
 	if limit > 0 {
-		q += ` LIMIT ` + strconv.Itoa(limit)
+		query += ` LIMIT ` + strconv.Itoa(limit)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -392,11 +406,15 @@ func (s *Service) list(ctx context.Context, where, holdbackWhere string, limit i
 		var typ, terr, excl string
 		var startDate, endDate sql.NullString
 		var startAt, endAt sql.NullInt64
-		var created int64
+		var created, updated int64
+		var status string
 		if err := rows.Scan(&l.ID, &l.TitleID, &l.Licensor, &l.Licensee, &typ, &terr, &excl,
-			&startDate, &startAt, &endDate, &endAt, &l.Exclusive, &l.OriginalBranding, &l.Forced, &l.ExternalID, &created); err != nil {
+			&startDate, &startAt, &endDate, &endAt, &l.Exclusive, &l.OriginalBranding, &l.Forced, &l.ExternalID, &created,
+			&status, &l.Version, &updated, &l.Zone); err != nil {
 			return nil, err
 		}
+		l.Status = Status(status)
+		l.UpdatedAt = time.UnixMilli(updated).UTC()
 		l.Type = LicenseType(typ)
 		l.Territories = splitList(terr)
 		l.Excluded = splitList(excl)
@@ -414,7 +432,7 @@ func (s *Service) list(ctx context.Context, where, holdbackWhere string, limit i
 	if len(ls) == 0 {
 		return ls, nil
 	}
-	hrows, err := s.db.QueryContext(ctx, `SELECT license_id, license_types, territories, until_date, until_at
+	hrows, err := q.QueryContext(ctx, `SELECT license_id, license_types, territories, until_date, until_at
 		FROM holdbacks `+holdbackWhere+` ORDER BY license_id, id`, args...)
 	if err != nil {
 		return nil, err
@@ -506,138 +524,37 @@ func momentArgs(m Moment) (any, any) {
 	return nil, m.At.UnixMilli()
 }
 
-// rowsPerStatement returns how many rows of cols columns one multi-row
-// INSERT carries. PostgreSQL takes many; SQLite resolves each $N name by a
-// linear search of the statement's names, so its cost grows with the square
-// of the placeholders and it is fastest with a few hundred at most.
-func rowsPerStatement(d store.Dialect, cols int) int {
-	if d == store.Postgres {
-		return 16000 / cols
-	}
-	return max(1, 240/cols)
-}
-
-// insertRows inserts rows with multi-row INSERT statements: head is
-// "INSERT INTO t (a, b, c)", tail an optional suffix such as "RETURNING id",
-// whose first column of every returned row is passed to scan. When several
-// full chunks follow each other they share one prepared statement; a lone
-// statement is sent as it is (pgx caches it), which saves the round trips
-// of preparing and closing it.
-func insertRows(ctx context.Context, tx *sql.Tx, d store.Dialect, head, tail string, cols int, rows [][]any, scan func(int64)) error {
-	per := rowsPerStatement(d, cols)
-	var full *sql.Stmt
-	if len(rows) >= 2*per {
-		var err error
-		if full, err = tx.PrepareContext(ctx, valuesSQL(head, tail, cols, per)); err != nil {
-			return err
-		}
-		defer full.Close()
-	}
-	args := make([]any, 0, min(per, len(rows))*cols)
-	for len(rows) > 0 {
-		n := min(per, len(rows))
-		chunk := rows[:n]
-		rows = rows[n:]
-		args = args[:0]
-		for _, r := range chunk {
-			args = append(args, r...)
-		}
-		var q interface {
-			ExecContext(context.Context, ...any) (sql.Result, error)
-			QueryContext(context.Context, ...any) (*sql.Rows, error)
-		}
-		if n == per && full != nil {
-			q = full
-		} else {
-			q = adhoc{tx, valuesSQL(head, tail, cols, n)}
-		}
-		if tail == "" {
-			if _, err := q.ExecContext(ctx, args...); err != nil {
-				return err
-			}
-			continue
-		}
-		res, err := q.QueryContext(ctx, args...)
-		if err != nil {
-			return err
-		}
-		for res.Next() {
-			var id int64
-			if err := res.Scan(&id); err != nil {
-				res.Close()
-				return err
-			}
-			scan(id)
-		}
-		res.Close()
-		if err := res.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// adhoc runs one statement text on a transaction, shaped like a *sql.Stmt.
-type adhoc struct {
-	tx    *sql.Tx
-	query string
-}
-
-func (a adhoc) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
-	return a.tx.ExecContext(ctx, a.query, args...)
-}
-
-func (a adhoc) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
-	return a.tx.QueryContext(ctx, a.query, args...)
-}
-
-// valuesSQL writes "head VALUES ($1,…),(…) tail" for n rows of cols.
-func valuesSQL(head, tail string, cols, n int) string {
-	var b strings.Builder
-	b.WriteString(head)
-	b.WriteString(" VALUES ")
-	p := 1
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for j := range cols {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
-			p++
-		}
-		b.WriteByte(')')
-	}
-	if tail != "" {
-		b.WriteString(" ")
-		b.WriteString(tail)
-	}
-	return b.String()
-}
-
 // insertLicenses stores resolved licenses with their holdbacks and windows,
-// setting each one's ID.
+// setting each one's ID. Their windows are recorded as believed from each
+// license's UpdatedAt.
 func insertLicenses(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*resolved) error {
 	rows := make([][]any, len(rs))
 	for i, r := range rs {
-		l := r.l
+		l := &r.l
+		if l.Status == "" {
+			l.Status = StatusActive
+		}
+		if l.Version == 0 {
+			l.Version = 1
+		}
+		if l.UpdatedAt.IsZero() {
+			l.UpdatedAt = l.CreatedAt
+		}
 		sd, sa := momentArgs(l.Start)
 		ed, ea := momentArgs(l.End)
 		rows[i] = []any{l.TitleID, l.Licensor, l.Licensee, string(l.Type),
 			strings.Join(l.Territories, ","), strings.Join(l.Excluded, ","),
-			sd, sa, ed, ea, l.Exclusive, l.OriginalBranding, l.Forced, l.ExternalID, l.CreatedAt.UnixMilli()}
+			sd, sa, ed, ea, l.Exclusive, l.OriginalBranding, l.Forced, l.ExternalID, l.CreatedAt.UnixMilli(),
+			string(l.Status), l.Version, l.UpdatedAt.UnixMilli(), l.Zone}
 	}
 	// Ids are handed out in VALUES order on both engines (SQLite: max+1,
 	// PostgreSQL: one nextval per row in order), whatever order RETURNING
 	// yields them in; sorting them restores the pairing.
 	ids := make([]int64, 0, len(rs))
-	err := insertRows(ctx, tx, d, `INSERT INTO licenses (title_id, licensor, licensee, license_type, territories, excluded_territories,
-		start_date, start_at, end_date, end_at, exclusive, original_branding, forced, external_id, created_at)`,
-		`RETURNING id`, 15, rows, func(id int64) { ids = append(ids, id) })
+	err := d.InsertRows(ctx, tx, `INSERT INTO licenses (title_id, licensor, licensee, license_type, territories, excluded_territories,
+		start_date, start_at, end_date, end_at, exclusive, original_branding, forced, external_id, created_at,
+		status, version, updated_at, zone)`,
+		`RETURNING id`, 19, rows, func(id int64) { ids = append(ids, id) })
 	if err != nil {
 		return err
 	}
@@ -645,9 +562,16 @@ func insertLicenses(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*reso
 		return fmt.Errorf("inserted %d licenses, got %d ids", len(rs), len(ids))
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	var hrows, wrows [][]any
 	for i, r := range rs {
 		r.l.ID = ids[i]
+	}
+	return insertTerms(ctx, tx, d, rs)
+}
+
+// insertTerms stores the holdbacks and the windows of stored licenses.
+func insertTerms(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*resolved) error {
+	var hrows, wrows [][]any
+	for _, r := range rs {
 		for _, h := range r.l.Holdbacks {
 			ud, ua := momentArgs(h.Until)
 			types := make([]string, len(h.LicenseTypes))
@@ -656,18 +580,23 @@ func insertLicenses(ctx context.Context, tx *sql.Tx, d store.Dialect, rs []*reso
 			}
 			hrows = append(hrows, []any{r.l.ID, r.l.TitleID, strings.Join(types, ","), strings.Join(h.Territories, ","), ud, ua})
 		}
+		if r.l.Status == StatusWithdrawn {
+			continue
+		}
+		licensee, from := FoldName(r.l.Licensee), r.l.UpdatedAt.UnixMilli()
 		for _, w := range r.windows {
-			wrows = append(wrows, []any{r.l.TitleID, w.territory, r.l.ID, r.l.Licensee, string(r.l.Type), r.l.Exclusive, w.start, w.end})
+			wrows = append(wrows, []any{r.l.TitleID, w.territory, r.l.ID, licensee, string(r.l.Type), r.l.Exclusive, w.start, w.end,
+				from, w.startDated, w.endDated})
 		}
 	}
 	if len(hrows) > 0 {
-		if err := insertRows(ctx, tx, d, `INSERT INTO holdbacks (license_id, title_id, license_types, territories, until_date, until_at)`,
+		if err := d.InsertRows(ctx, tx, `INSERT INTO holdbacks (license_id, title_id, license_types, territories, until_date, until_at)`,
 			``, 6, hrows, nil); err != nil {
 			return err
 		}
 	}
-	return insertRows(ctx, tx, d, `INSERT INTO license_windows (title_id, territory, license_id, licensee, license_type, exclusive, starts_at, ends_at)`,
-		``, 8, wrows, nil)
+	return d.InsertRows(ctx, tx, `INSERT INTO license_windows (title_id, territory, license_id, licensee, license_type, exclusive, starts_at, ends_at,
+		recorded_from, start_dated, end_dated)`, ``, 11, wrows, nil)
 }
 
 func insertConflicts(ctx context.Context, tx *sql.Tx, d store.Dialect, titleID int64, cs []Conflict, at time.Time) error {
@@ -682,6 +611,6 @@ func insertConflicts(ctx context.Context, tx *sql.Tx, d store.Dialect, titleID i
 		}
 		rows[i] = []any{titleID, c.LicenseID, c.OtherID, string(c.Kind), c.Territory, c.OverlapStart.UnixMilli(), end, at.UnixMilli()}
 	}
-	return insertRows(ctx, tx, d, `INSERT INTO license_conflicts (title_id, license_id, other_license_id, kind, territory, overlap_start, overlap_end, created_at)`,
+	return d.InsertRows(ctx, tx, `INSERT INTO license_conflicts (title_id, license_id, other_license_id, kind, territory, overlap_start, overlap_end, created_at)`,
 		``, 8, rows, nil)
 }

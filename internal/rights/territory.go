@@ -13,6 +13,9 @@ import (
 type country struct {
 	name string
 	zone string
+	// zones lists every zone of a country with several; nil when zone is
+	// the only one.
+	zones []string
 }
 
 // euMembers are the 27 member states of the European Union, which the
@@ -59,10 +62,43 @@ func IsEU(code string) bool {
 // CountryName returns the English name of a country code, or "" if unknown.
 func CountryName(code string) string { return countries[code].name }
 
-// Zone returns the time zone of a country: the first zone the tz database's
-// zone.tab lists for it (US → America/New_York, CN → Asia/Shanghai). It
-// returns nil for an unknown code.
+// Zone returns the principal time zone of a country: its only zone, or,
+// for a country with several, the zone where most of its people live
+// (US → America/New_York, CA → America/Toronto, AU → Australia/Sydney,
+// BR → America/Sao_Paulo, RU → Europe/Moscow), generated from the tz
+// database (see internal/zonegen). It returns nil for an unknown code.
 func Zone(code string) *time.Location { return zoneCache[code] }
+
+// Zones returns the names of every time zone of a country, principal or
+// not, in the tz database's order; nil for an unknown code.
+func Zones(code string) []string {
+	c, ok := countries[code]
+	if !ok {
+		return nil
+	}
+	if c.zones == nil {
+		return []string{c.zone}
+	}
+	return append([]string(nil), c.zones...)
+}
+
+// InTerritory reports whether the IANA zone name is one of a country's
+// zones: a viewer's zone counts only where it belongs.
+func InTerritory(zone, code string) bool {
+	c, ok := countries[code]
+	if !ok || zone == "" {
+		return false
+	}
+	if zone == c.zone {
+		return true
+	}
+	for _, z := range c.zones {
+		if z == zone {
+			return true
+		}
+	}
+	return false
+}
 
 // ParseTerritory reads one territory as entered and returns the country
 // codes it stands for: ZZ and WW are every country, EU the 27 member
@@ -85,7 +121,19 @@ func ParseTerritory(s string) ([]string, error) {
 			return nil, fmt.Errorf("territory %q must be written in capitals: %q", s, up)
 		}
 	}
+	if meant, ok := meantCodes[strings.ToUpper(code)]; ok {
+		return nil, fmt.Errorf("unknown territory %q: did you mean %s (%s)? %s", s, meant, CountryName(meant), meantWhy[strings.ToUpper(code)])
+	}
 	return nil, fmt.Errorf("unknown territory %q: use an ISO 3166-1 alpha-2 country code such as CN or US, or ZZ (worldwide) or EU", s)
+}
+
+// meantCodes are codes people use for a country that ISO 3166-1 spells
+// otherwise; an unknown territory that is one of them suggests the ISO code.
+var meantCodes = map[string]string{"UK": "GB", "EL": "GR"}
+
+var meantWhy = map[string]string{
+	"UK": "ISO 3166-1 writes the United Kingdom as GB; UK is only reserved",
+	"EL": "EL is the EU's own abbreviation for Greece; ISO 3166-1 writes GR",
 }
 
 // Covered expands included and excluded territories (as entered) and

@@ -27,6 +27,9 @@ func Validate(l License) error {
 type window struct {
 	territory  string
 	start, end int64
+	// startDated and endDated say that the start (end) was a date without
+	// a time in the territory's zone, which a viewer's own zone may move.
+	startDated, endDated bool
 }
 
 // resolvedHoldback is a holdback with its territories expanded.
@@ -61,6 +64,22 @@ func resolve(in License) (*resolved, error) {
 	if l.Licensee == "" {
 		return nil, &FieldError{Field: "licensee", Value: in.Licensee, Reason: "the licensee (who receives the rights) is required"}
 	}
+	for _, f := range []struct {
+		field, value string
+		max          int
+	}{{"licensor", l.Licensor, MaxNameLength}, {"licensee", l.Licensee, MaxNameLength}, {"external_id", l.ExternalID, MaxExternalID}} {
+		if err := checkText(f.field, f.value, f.max, false); err != nil {
+			return nil, err
+		}
+	}
+	var zone *time.Location
+	if l.Zone = strings.TrimSpace(l.Zone); l.Zone != "" {
+		z, err := loadZone(l.Zone)
+		if err != nil {
+			return nil, &FieldError{Field: "zone", Value: clip(l.Zone), Reason: err.Error()}
+		}
+		zone = z
+	}
 	typ, err := ParseLicenseType(string(l.Type))
 	if err != nil {
 		return nil, &FieldError{Field: "license_type", Value: string(in.Type), Reason: err.Error()}
@@ -86,9 +105,10 @@ func resolve(in License) (*resolved, error) {
 
 	r := &resolved{windows: make([]window, len(covered)), index: make(map[string]int, len(covered))}
 	for i, c := range covered {
-		w := window{territory: c, start: ms(l.Start, c), end: openEnd}
+		w := window{territory: c, start: msIn(l.Start, c, zone), end: openEnd,
+			startDated: l.Start.IsDate() && zone == nil, endDated: l.End.IsDate() && zone == nil}
 		if !l.End.IsZero() {
-			w.end = ms(l.End, c)
+			w.end = msIn(l.End, c, zone)
 		}
 		if w.end <= w.start {
 			reason := fmt.Sprintf("window ends before it starts: end %s is not after start %s", l.End, l.Start)
@@ -140,6 +160,7 @@ func resolve(in License) (*resolved, error) {
 	}
 	l.Holdbacks = hbs
 	l.Forced = false
+	l.Status, l.Version, l.UpdatedAt = "", 0, time.Time{}
 	r.l = l
 	return r, nil
 }
@@ -158,6 +179,32 @@ func coveredField(field, excludedField string, included, excluded []string) ([]s
 	for _, t := range excluded {
 		if _, err := ParseTerritory(t); err != nil {
 			return nil, &FieldError{Field: excludedField, Value: t, Reason: err.Error()}
+		}
+	}
+	if len(excluded) > 0 {
+		in := map[string]bool{}
+		for _, t := range included {
+			codes, _ := ParseTerritory(t)
+			for _, c := range codes {
+				in[c] = true
+			}
+		}
+		for _, t := range excluded {
+			codes, _ := ParseTerritory(t)
+			var outside []string
+			for _, c := range codes {
+				if !in[c] {
+					outside = append(outside, c)
+				}
+			}
+			if len(outside) > 0 {
+				what := strings.Join(outside, ", ")
+				if len(outside) > 5 {
+					what = strings.Join(outside[:5], ", ") + fmt.Sprintf(" and %d more", len(outside)-5)
+				}
+				return nil, &FieldError{Field: excludedField, Value: t,
+					Reason: fmt.Sprintf("excluded territory %s is not inside the included territories %s (%s outside): an exclusion only removes countries the license includes; drop it or include them", t, strings.Join(included, ","), what)}
+			}
 		}
 	}
 	covered, err := Covered(included, excluded)
@@ -190,6 +237,28 @@ func ms(m Moment, territory string) int64 {
 		return m.At.UnixMilli()
 	}
 	return m.In(territory).UnixMilli()
+}
+
+// msIn is ms with the license's own zone, when it names one, in place of
+// the territory's.
+func msIn(m Moment, territory string, zone *time.Location) int64 {
+	if zone != nil {
+		return m.InZone(zone).UnixMilli()
+	}
+	return ms(m, territory)
+}
+
+// loadZone reads an IANA zone name; "Local" and "" are refused, since they
+// name no place.
+func loadZone(name string) (*time.Location, error) {
+	if name == "Local" || !strings.Contains(name, "/") && name != "UTC" {
+		return nil, fmt.Errorf("unknown time zone %q: use an IANA zone name such as America/Toronto", name)
+	}
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown time zone %q: use an IANA zone name such as America/Toronto", name)
+	}
+	return z, nil
 }
 
 func trimAll(ss []string) []string {

@@ -24,11 +24,23 @@ func TestValidate(t *testing.T) {
 		{"title is required", with(base, func(l *License) { l.TitleID = 0 }), "title_id", "0", "title"},
 		{"license type must be known", with(base, func(l *License) { l.Type = "Cinema" }), "license_type", "Cinema", `unknown license type "Cinema"`},
 		{"unknown territory XX is named", with(base, func(l *License) { l.Territories = []string{"FR", "XX"} }), "territories", "XX", `unknown territory "XX"`},
+		{"UK suggests GB", with(base, func(l *License) { l.Territories = []string{"UK"} }), "territories", "UK", "did you mean GB (Britain (UK))"},
+		{"EL suggests GR", with(base, func(l *License) { l.Territories = []string{"FR"}; l.Excluded = []string{"EL"} }), "excluded_territories", "EL", "did you mean GR (Greece)"},
 		{"a country name is not a code", with(base, func(l *License) { l.Territories = []string{"China"} }), "territories", "China", `unknown territory "China"`},
 		{"lower-case codes are refused", with(base, func(l *License) { l.Territories = []string{"cn"} }), "territories", "cn", "capitals"},
 		{"unknown excluded territory is named", with(base, func(l *License) { l.Excluded = []string{"XX"} }), "excluded_territories", "XX", `unknown territory "XX"`},
 		{"no territories", with(base, func(l *License) { l.Territories = nil }), "territories", "", "no territories"},
-		{"territories that cover nothing", with(base, func(l *License) { l.Territories = []string{"EU"}; l.Excluded = []string{"ZZ"} }), "territories", "EU", "cover no country"},
+		{"territories that cover nothing", with(base, func(l *License) { l.Territories = []string{"EU"}; l.Excluded = []string{"EU"} }), "territories", "EU", "cover no country"},
+		{"an exclusion outside the inclusion is refused (EU minus US)", with(base, func(l *License) { l.Territories = []string{"EU"}; l.Excluded = []string{"US"} }), "excluded_territories", "US", "not inside the included territories"},
+		{"an exclusion partly outside names what is outside", with(base, func(l *License) { l.Territories = []string{"FR", "DE"}; l.Excluded = []string{"EU"} }), "excluded_territories", "EU", "AT, BE"},
+		{"an exclusion inside the inclusion is fine", with(base, func(l *License) { l.Territories = []string{"ZZ"}; l.Excluded = []string{"EU", "US"} }), "", "", ""},
+		{"licensor with a NUL byte is refused", with(base, func(l *License) { l.Licensor = "Studio\x00" }), "licensor", "Studio�", "control character U+0000"},
+		{"licensee with a newline is refused", with(base, func(l *License) { l.Licensee = "Line\nup" }), "licensee", "Line�up", "control character"},
+		{"a licensor of 2 MiB is refused", with(base, func(l *License) { l.Licensor = strings.Repeat("a", 2<<20) }), "licensor", strings.Repeat("a", 80) + "…", "too long: 2097152 characters, at most 200"},
+		{"an external_id of 201 characters is refused", with(base, func(l *License) { l.ExternalID = strings.Repeat("é", 201) }), "external_id", strings.Repeat("é", 40) + "…", "at most 200"},
+		{"a licensee that is not UTF-8 is refused", with(base, func(l *License) { l.Licensee = "Line\xffup" }), "licensee", "Line?up", "UTF-8"},
+		{"an unknown zone is refused", with(base, func(l *License) { l.Zone = "Mars/Olympus" }), "zone", "Mars/Olympus", "unknown time zone"},
+		{"a known zone is accepted", with(base, func(l *License) { l.Zone = "America/Vancouver" }), "", "", ""},
 		{"start is required", with(base, func(l *License) { l.Start = Moment{} }), "start", "", "start"},
 		{"malformed start date", with(base, func(l *License) { l.Start = Moment{Date: "2018-02-30"} }), "start", "2018-02-30", "malformed"},
 		{"date end before date start", with(base, func(l *License) { l.End = mustMoment("2018-06-01") }), "end", "2018-06-01", "window ends before it starts"},
@@ -81,9 +93,11 @@ func TestValidate(t *testing.T) {
 }
 
 func TestZonesComeFromZoneTab(t *testing.T) {
-	for code, want := range map[string]string{"PH": "Asia/Manila", "US": "America/New_York", "CN": "Asia/Shanghai"} {
+	for code, want := range map[string]string{"PH": "Asia/Manila", "US": "America/New_York", "CN": "Asia/Shanghai",
+		"AU": "Australia/Sydney", "CA": "America/Toronto", "BR": "America/Sao_Paulo", "RU": "Europe/Moscow",
+		"MX": "America/Mexico_City", "ID": "Asia/Jakarta"} {
 		if z := Zone(code); z == nil || z.String() != want {
-			t.Errorf("Zone(%s) must be the first zone.tab lists, %s; got %v", code, want, z)
+			t.Errorf("Zone(%s) must be the principal zone, where most people live, %s; got %v", code, want, z)
 		}
 	}
 	if Zone("XX") != nil {

@@ -2,9 +2,11 @@ package search
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/longbridgeapp/opencc"
 	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/unicode/norm"
 )
@@ -17,8 +19,10 @@ import (
 // The rules:
 //
 //   - fold: NFKC (full-width "ＵＳ" is "US", "１" is "1", half-width
-//     katakana is full-width), lower case, and Latin diacritics dropped
-//     (so "hòulái" is "houlai" and "René" is "rene");
+//     katakana is full-width), lower case, Latin diacritics dropped
+//     (so "hòulái" is "houlai" and "René" is "rene"), and traditional
+//     Chinese written in simplified (OpenCC's t2s: "後來的我們" is
+//     "后来的我们"), so either script finds the other;
 //   - words of alphabetic scripts are split on anything that is not a
 //     letter, digit or combining mark; apostrophes inside words are dropped
 //     ("don't" is "dont", "xi'an" is "xian");
@@ -44,10 +48,44 @@ const (
 	maxPinyinRun = 16
 )
 
+// simplifier converts traditional Chinese to simplified with OpenCC's t2s
+// tables (phrases first, then characters). It is built once, on first use
+// (about 50 ms), and only read afterwards, so it is safe for concurrent use.
+var simplifier = sync.OnceValue(func() *opencc.OpenCC {
+	cc, err := opencc.New("t2s")
+	if err != nil {
+		// The tables are embedded in the library: failing to read them is
+		// a broken build, not a condition to handle at run time.
+		panic("search: load the OpenCC t2s tables: " + err.Error())
+	}
+	return cc
+})
+
+// simplified returns s with its traditional Chinese written in simplified
+// characters; text without Han characters is returned as it is.
+func simplified(s string) string {
+	han := false
+	for _, r := range s {
+		if r >= 0x2E80 && isHan(r) {
+			han = true
+			break
+		}
+	}
+	if !han {
+		return s
+	}
+	out, err := simplifier().Convert(s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
 // fold returns s as documents and queries are compared: NFKC-normalized,
 // lower case, with the combining diacritical marks (U+0300–U+036F) of
-// Latin, Greek and Cyrillic letters removed. Marks outside that block, such
-// as the Japanese voicing marks, are kept.
+// Latin, Greek and Cyrillic letters removed, and traditional Chinese
+// characters written in simplified. Marks outside that block, such as the
+// Japanese voicing marks, are kept.
 func fold(s string) string {
 	s = strings.ToLower(norm.NFKC.String(s))
 	ascii := true
@@ -60,7 +98,7 @@ func fold(s string) string {
 	if ascii {
 		return s
 	}
-	d := norm.NFD.String(s)
+	d := norm.NFD.String(simplified(s))
 	var b strings.Builder
 	b.Grow(len(d))
 	for _, r := range d {
@@ -256,7 +294,7 @@ func pinyinRuns(text, lang string) [][]string {
 	}
 	var runs [][]string
 	var cur []string
-	for _, r := range norm.NFKC.String(text) {
+	for _, r := range simplified(norm.NFKC.String(text)) {
 		switch {
 		case isHan(r):
 			if len(cur) >= maxPinyinRun {

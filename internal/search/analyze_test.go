@@ -17,7 +17,11 @@ func TestFold(t *testing.T) {
 		{"Latin accents are dropped", "René", "rene"},
 		{"Japanese voicing marks are kept", "がぎ", "がぎ"},
 		{"Hangul syllables stay whole", "기생충", "기생충"},
-		{"Chinese is unchanged", "后来的我们", "后来的我们"},
+		{"simplified Chinese is unchanged", "后来的我们", "后来的我们"},
+		{"traditional Chinese folds to simplified", "後來的我們", "后来的我们"},
+		{"one traditional character folds to simplified", "來", "来"},
+		{"traditional phrases fold as phrases", "頭髮", "头发"},
+		{"traditional Chinese inside Latin text folds", "Us and Them 後來", "us and them 后来"},
 	}
 	for _, tc := range tests {
 		if got := fold(tc.in); got != tc.want {
@@ -36,7 +40,7 @@ func TestSegments(t *testing.T) {
 		{"apostrophes inside words are dropped", "don't xi'an", []string{"dont", "xian"}},
 		{"CJK runs split from Latin words", "阿波罗13号", []string{"|阿波罗", "13", "|号"}},
 		{"CJK punctuation splits runs", "你好，李焕英", []string{"|你好", "|李焕英"}},
-		{"kana and kanji make one run", "千と千尋", []string{"|千と千尋"}},
+		{"kana and kanji make one run, kanji folded like traditional Chinese", "千と千尋", []string{"|千と千寻"}},
 		{"query syntax is punctuation", `a*b~2 "c":d`, []string{"a", "b", "2", "c", "d"}},
 	}
 	for _, tc := range tests {
@@ -68,6 +72,7 @@ func TestPinyin(t *testing.T) {
 		want             []string // runs, syllables joined by spaces
 	}{
 		{"a Chinese title gives its syllables", "后来的我们", "zh", []string{"hou lai de wo men"}},
+		{"a traditional title gives the same syllables", "後來的我們", "zh-Hant", []string{"hou lai de wo men"}},
 		{"a run goes on across Chinese punctuation", "你好，李焕英", "zh", []string{"ni hao li huan ying"}},
 		{"a run stops at Latin letters", "阿波罗13号", "zh", []string{"a bo luo", "hao"}},
 		{"ü is written u", "女", "", []string{"nu"}},

@@ -28,6 +28,7 @@ const (
 	regexTitle    = 12
 	lustCaution   = 13
 	lostInTransl  = 14
+	aSun          = 15
 	unknownTitle  = 99
 	demoLang      = "en"
 	demoTerritory = "PH"
@@ -56,6 +57,7 @@ func testTitles() []catalog.Title {
 			Localizations: []catalog.Localization{
 				loc("en", "Us and Them", "A young man and a young woman meet on a crowded train home for the New Year. For the next ten years, in Beijing, they chase their plans, lean on each other and keep missing the moment."),
 				loc("zh", "后来的我们", "春节回家的火车上，一对年轻男女相遇。此后十年，他们在北京各自打拼，彼此依靠，却总是错过。"),
+				loc("zh-Hant", "後來的我們", ""),
 			},
 			Credits: []catalog.Credit{
 				{Job: "director", Person: person("刘若英", "en", "René Liu", "zh", "刘若英")},
@@ -138,6 +140,11 @@ func testTitles() []catalog.Title {
 			ID: lustCaution, OriginalTitle: "色，戒", OriginalLanguage: "zh", Year: 2007, MinAge: 18,
 			Localizations: []catalog.Localization{loc("en", "Lust, Caution", "")},
 			Credits:       []catalog.Credit{{Job: "director", Person: person("李安", "en", "Ang Lee", "zh", "李安")}},
+		},
+		{
+			// A traditional-script original, for searches in simplified.
+			ID: aSun, OriginalTitle: "陽光普照", OriginalLanguage: "zh-Hant", Year: 2019, MinAge: 12,
+			Credits: []catalog.Credit{{Job: "director", Person: person("鍾孟宏", "en", "Chung Mong-hong")}},
 		},
 		{
 			ID: lostInTransl, OriginalTitle: "Lost in Translation", OriginalLanguage: "en", Year: 2003,

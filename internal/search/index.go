@@ -49,7 +49,7 @@ import (
 
 // version names the document layout and analysis rules. An index on disk
 // written with another version is discarded on Open and starts empty.
-const version = "1"
+const version = "2"
 
 // Fields of an indexed document. Every text field holds tokens already
 // analysed in Go (see analyze.go), joined by spaces.

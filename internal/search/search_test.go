@@ -290,6 +290,52 @@ func TestTerritory(t *testing.T) {
 	}
 }
 
+// TestAcrossScripts: traditional and simplified Chinese are one text to
+// search, in the index and in the query, whichever script each is written in.
+func TestAcrossScripts(t *testing.T) {
+	x := openTest(t, nil)
+	tests := []struct {
+		rule  string
+		query string
+		want  int64
+	}{
+		{"a traditional title finds its simplified original", "後來的我們", usAndThem},
+		{"the start of a traditional title finds the simplified original", "後來", usAndThem},
+		{"one traditional character finds the simplified original", "來", usAndThem},
+		{"a traditional person's name finds the film", "劉若英", usAndThem},
+		{"a traditional character's name finds the film", "林見清", usAndThem},
+		{"traditional words of a simplified synopsis find the film", "火車", usAndThem},
+		{"a simplified title finds a traditional original", "阳光普照", aSun},
+		{"one simplified character finds a traditional original", "阳", aSun},
+		{"a traditional title finds a traditional original", "陽光普照", aSun},
+	}
+	for _, tc := range tests {
+		t.Run(tc.query, func(t *testing.T) {
+			hits := search(t, x, tc.query)
+			if len(hits) == 0 {
+				t.Fatalf("%s: %q found nothing, want title %d first", tc.rule, tc.query, tc.want)
+			}
+			if hits[0].TitleID != tc.want {
+				t.Errorf("%s: %q found %v first (%v), want title %d first", tc.rule, tc.query, hits[0].TitleID, titles(hits), tc.want)
+			}
+		})
+	}
+
+	// A reader of traditional Chinese gets the traditional title where one
+	// exists, whichever script the query was in.
+	for _, q := range []string{"后来的我们", "後來的我們"} {
+		for _, tc := range []struct{ lang, want string }{{"zh-Hant", "後來的我們"}, {"zh-TW", "後來的我們"}, {"zh-Hans", "后来的我们"}, {"zh-CN", "后来的我们"}} {
+			hits, err := x.Search(context.Background(), Query{Text: q, Territory: demoTerritory, MaxAge: -1, Lang: tc.lang})
+			if err != nil || len(hits) == 0 {
+				t.Fatalf("%q for %s: %v, %d hits", q, tc.lang, err, len(hits))
+			}
+			if hits[0].Title != tc.want {
+				t.Errorf("a reader of %s searching %q must see the title in their script %q, got %q", tc.lang, q, tc.want, hits[0].Title)
+			}
+		}
+	}
+}
+
 // TestLocalizedTitle: a hit is named in the reader's language.
 func TestLocalizedTitle(t *testing.T) {
 	x := openTest(t, nil)

@@ -83,7 +83,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	}
 	applied := 0
 	for _, m := range all {
+		did := false
 		err := db.InTx(ctx, func(tx *sql.Tx) error {
+			did = false
 			if db.Dialect == Postgres {
 				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7283510)`); err != nil {
 					return err
@@ -103,11 +105,14 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 				m.Version, m.Name, time.Now().UnixMilli()); err != nil {
 				return err
 			}
-			applied++
+			did = true
 			return nil
 		})
 		if err != nil {
 			return applied, fmt.Errorf("store: migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+		if did {
+			applied++
 		}
 	}
 	return applied, nil

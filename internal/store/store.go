@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -156,7 +157,44 @@ func MaskURL(raw string) string {
 
 // InTx runs fn inside a transaction, committing when fn returns nil and
 // rolling back otherwise (or when fn panics).
-func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+//
+// When PostgreSQL aborts the transaction because it met a concurrent one (a
+// deadlock, 40P01, or a serialization failure, 40001), InTx rolls back and
+// runs fn again in a new transaction, up to txAttempts times with a short
+// random pause between, so that callers never see an error that only says
+// two requests crossed. fn must therefore do nothing but its work in tx:
+// whatever it records outside tx it must set afresh on each run, not
+// accumulate.
+func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return RetryConflicts(ctx, func() error { return db.inTxOnce(ctx, fn) })
+}
+
+// RetryConflicts runs tx, a whole transaction from begin to commit, again
+// while it fails only because it met a concurrent one (see InTx), up to
+// txAttempts times. Transactions that do not go through InTx (River's, on
+// its own pool) use it directly.
+func RetryConflicts(ctx context.Context, tx func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := tx()
+		if err == nil || !isRetryable(err) || attempt >= txAttempts {
+			return err
+		}
+		// Back off a little, longer each time, jittered so that the two
+		// transactions that met do not meet again.
+		pause := time.Duration(attempt) * time.Duration(5+mrand.IntN(20)) * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
+}
+
+// txAttempts bounds how often InTx runs a transaction that keeps meeting
+// concurrent ones.
+const txAttempts = 8
+
+func (db *DB) inTxOnce(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

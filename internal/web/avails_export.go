@@ -37,7 +37,7 @@ func (s *Server) availsExport(w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
 	if err := avails.Export(&buf, format, ls, func(id int64) avails.TitleRef {
 		return avails.TitleRef{ContentID: titles[id].ContentID(), Alias: titles[id].OriginalTitle}
-	}); err != nil {
+	}, nil); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", ctype)

@@ -53,7 +53,7 @@ func TestAvailsImportExportThroughTheAPI(t *testing.T) {
 		bad := availsHeader +
 			"Studio,Lineup,XX,Movie,Full Extract,后来的我们,SVOD,2018-06-22,Open,No,No,,B1\n" +
 			"Studio,Lineup,FR,Movie,Full Extract,后来的我们,SVOD,22/06/2018,Open,No,No,,B2\n" +
-			"Studio,Lineup,DE,Movie,Full Extract,No such film,SVOD,2018-06-22,Open,No,No,,B3\n"
+			"Studio,Lineup,DE,Movie,Full Extract,后来的我们,SVOD,2018-06-22,2018-06-01,No,No,,B3\n"
 		var p struct {
 			Problem
 			Problems []struct {
@@ -68,7 +68,7 @@ func TestAvailsImportExportThroughTheAPI(t *testing.T) {
 		for _, pr := range p.Problems {
 			cols[pr.Column] = true
 		}
-		if len(p.Problems) < 3 || !cols["Territory"] || !cols["Start"] {
+		if len(p.Problems) != 3 || !cols["Territory"] || !cols["Start"] || !cols["End"] {
 			t.Errorf("every bad row must be reported with its row and column: %+v", p.Problems)
 		}
 		if after := countRows(t, db, "licenses"); after != before {

@@ -15,6 +15,9 @@ type adminTitle struct {
 	ID                       int64
 	Original, Name, Language string
 	Year, MinAge             int
+	// Pending marks a title created from avails whose metadata someone
+	// still has to complete.
+	Pending bool
 }
 
 type adminLicense struct {
@@ -58,7 +61,7 @@ func (s *Server) adminTitles(r *http.Request) ([]adminTitle, map[int64]catalog.T
 	byID := map[int64]catalog.Title{}
 	for _, t := range ts {
 		name, _ := t.Localized(viewerFrom(r.Context()).Lang())
-		out = append(out, adminTitle{ID: t.ID, Original: t.OriginalTitle, Name: name, Language: t.OriginalLanguage, Year: t.Year, MinAge: t.MinAge})
+		out = append(out, adminTitle{ID: t.ID, Original: t.OriginalTitle, Name: name, Language: t.OriginalLanguage, Year: t.Year, MinAge: t.MinAge, Pending: t.MetadataPending})
 		byID[t.ID] = t
 	}
 	return out, byID, nil

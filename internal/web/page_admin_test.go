@@ -87,7 +87,7 @@ func TestAdminLicensesPage(t *testing.T) {
 		what, want string
 		change     func(url.Values)
 	}{
-		{"a window that ends before it starts", "end", func(v url.Values) { v.Set("territories", "JP"); v.Set("end", "2018-01-01") }},
+		{"a window that ends before it starts", "end", func(v url.Values) { v.Set("territories", "JP"); v.Del("excluded"); v.Set("end", "2018-01-01") }},
 		{"an unknown territory", "XQ", func(v url.Values) { v.Set("territories", "XQ") }},
 		{"a title ID that is not a number", "Title ID must be a number", func(v url.Values) { v.Set("title_id", "us-and-them") }},
 	} {
@@ -104,7 +104,12 @@ func TestAdminLicensesPage(t *testing.T) {
 	}
 
 	// Another service's license over a country of the exclusive one clashes.
-	clash := form(func(v url.Values) { v.Set("territories", "FR"); v.Set("licensee", "Rival Service"); v.Del("exclusive") })
+	clash := form(func(v url.Values) {
+		v.Set("territories", "FR")
+		v.Del("excluded") // CN is not inside FR: an exclusion outside the inclusion is refused
+		v.Set("licensee", "Rival Service")
+		v.Del("exclusive")
+	})
 	status, page = admin.do("POST", "/admin/licenses", clash)
 	if status != http.StatusConflict || !strings.Contains(page, "conflicts with existing licenses") || !strings.Contains(page, "in FR") || count() != 1 {
 		t.Fatalf("a conflicting license must be refused with each clash shown and nothing stored: %d, %d stored", status, count())

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/locale"
 	"github.com/lineup/lineup/internal/rights"
 )
 
@@ -32,19 +33,6 @@ type homePage struct {
 	Rows []homeRow
 	// Sections are extra blocks under the rows (a person's interviews).
 	Sections []template.HTML
-}
-
-// humanDate writes a territory-local "YYYY-MM-DD" the way a page says it:
-// "22 June", with the year when it is not this year's.
-func humanDate(day string, now time.Time) string {
-	d, err := time.Parse("2006-01-02", day)
-	if err != nil {
-		return day
-	}
-	if d.Year() != now.Year() {
-		return d.Format("2 January 2006")
-	}
-	return d.Format("2 January")
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -84,7 +72,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lang := v.Lang()
+	lang, loc := v.Lang(), s.localeOf(r)
 	// A title the profile may not see is left out of every row.
 	mk := func(id int64) (card, bool) {
 		t, ok := titles[id]
@@ -113,7 +101,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(cont) > 0 {
-		rows = append(rows, homeRow{Key: "continue", Heading: "Continue Watching", Cards: cont})
+		rows = append(rows, homeRow{Key: "continue", Heading: loc.T("Continue Watching"), Cards: cont})
 	}
 	var topCards []card
 	for i, id := range top {
@@ -123,7 +111,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(topCards) > 0 {
-		rows = append(rows, homeRow{Key: "top10", Heading: "Top 10 in " + rights.CountryName(territory) + " today", Cards: topCards})
+		rows = append(rows, homeRow{Key: "top10", Heading: loc.T("Top 10 in %s this week", loc.Country(territory)), Cards: topCards})
 	}
 	var newCards []card
 	for _, it := range lineup.AvailableNow.Items {
@@ -131,25 +119,25 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			newCards = append(newCards, c)
 		}
 	}
-	rows = append(rows, homeRow{Key: "new", Heading: "New on " + s.ServiceName, Cards: newCards,
-		Empty: "Nothing is licensed for " + rights.CountryName(territory) + " right now."})
+	rows = append(rows, homeRow{Key: "new", Heading: loc.T("New on %s", s.ServiceName), Cards: newCards,
+		Empty: loc.T("Nothing is licensed for %s right now.", loc.Country(territory))})
 	var soon []card
 	for _, it := range lineup.ComingSoon.Items {
 		if c, ok := mk(it.TitleID); ok {
-			c.When = "From " + humanDate(it.StartDate, now)
+			c.When = loc.T("From %s", loc.Day(it.StartDate, now))
 			soon = append(soon, c)
 		}
 	}
-	rows = append(rows, homeRow{Key: "coming", Heading: "Coming Soon", Cards: soon, Empty: "Nothing announced yet."})
+	rows = append(rows, homeRow{Key: "coming", Heading: loc.T("Coming Soon"), Cards: soon, Empty: loc.T("Nothing announced yet.")})
 	var leaving []card
 	for _, it := range lineup.LeavingSoon.Items {
 		if c, ok := mk(it.TitleID); ok {
-			c.When = "Last day to watch " + humanDate(it.LastDay, now)
+			c.When = loc.T("Last day to watch %s", loc.Day(it.LastDay, now))
 			leaving = append(leaving, c)
 		}
 	}
 	if len(leaving) > 0 {
-		rows = append(rows, homeRow{Key: "leaving", Heading: "Leaving Soon", Cards: leaving})
+		rows = append(rows, homeRow{Key: "leaving", Heading: loc.T("Leaving Soon"), Cards: leaving})
 	}
 	var mine []card
 	for _, l := range list {
@@ -157,14 +145,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			mine = append(mine, c)
 		}
 	}
-	rows = append(rows, homeRow{Key: "mylist", Heading: "My List", Cards: mine, Empty: "Titles you add to My List appear here."})
-	rows = append(rows, s.genreRows(lineup.AvailableNow.Items, titles, mk)...)
+	rows = append(rows, homeRow{Key: "mylist", Heading: loc.T("My List"), Cards: mine, Empty: loc.T("Titles you add to My List appear here.")})
+	rows = append(rows, s.genreRows(loc, lineup.AvailableNow.Items, titles, mk)...)
 	return s.render(w, http.StatusOK, "home", s.page(r, "", "home", homePage{Rows: rows}))
 }
 
 // genreRows groups what is available now by genre, the biggest genres
 // first.
-func (s *Server) genreRows(items []rights.LineupItem, titles map[int64]catalog.Title, mk func(int64) (card, bool)) []homeRow {
+func (s *Server) genreRows(loc *locale.Locale, items []rights.LineupItem, titles map[int64]catalog.Title, mk func(int64) (card, bool)) []homeRow {
 	byGenre := map[string][]card{}
 	for _, it := range items {
 		c, ok := mk(it.TitleID)
@@ -187,7 +175,7 @@ func (s *Server) genreRows(items []rights.LineupItem, titles map[int64]catalog.T
 	})
 	var rows []homeRow
 	for _, g := range genres {
-		rows = append(rows, homeRow{Key: "genre-" + g, Heading: titleCase(g), Cards: byGenre[g]})
+		rows = append(rows, homeRow{Key: "genre-" + g, Heading: loc.T(titleCase(g)), Cards: byGenre[g]})
 	}
 	return rows
 }

@@ -63,8 +63,9 @@ func (s *Server) myList(w http.ResponseWriter, r *http.Request) error {
 		name, _ := t.Localized(v.Lang())
 		cards = append(cards, card{TitleID: id, Name: name, Hue: hue(id)})
 	}
-	return s.render(w, http.StatusOK, "home", s.page(r, "My List", "mylist", homePage{Rows: []homeRow{
-		{Key: "mylist", Heading: "My List", Cards: cards, Empty: "Titles you add to My List appear here."}}}))
+	loc := s.localeOf(r)
+	return s.render(w, http.StatusOK, "home", s.page(r, loc.T("My List"), "mylist", homePage{Rows: []homeRow{
+		{Key: "mylist", Heading: loc.T("My List"), Cards: cards, Empty: loc.T("Titles you add to My List appear here.")}}}))
 }
 
 // person shows a person's names and the titles they worked on.
@@ -79,15 +80,16 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	loc := s.localeOf(r)
 	var cards []card
 	for _, c := range p.Credits {
 		if !v.profile.Allows(c.Title.MinAge) {
 			continue
 		}
 		name, _ := c.Title.Localized(v.Lang())
-		role := titleCase(c.Credit.Job)
+		role := loc.T(titleCase(c.Credit.Job))
 		if ch := c.Credit.LocalizedCharacter(v.Lang()); ch != "" {
-			role += " · " + ch
+			role = loc.T("%[1]s · %[2]s", role, ch)
 		}
 		cards = append(cards, card{TitleID: c.Title.ID, Name: name, Hue: hue(c.Title.ID), When: role})
 	}
@@ -96,7 +98,7 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) error {
 	if p.Name != name {
 		heading += " (" + p.Name + ")"
 	}
-	page := homePage{Rows: []homeRow{{Key: "credits", Heading: heading, Cards: cards, Empty: "No titles on this profile."}}}
+	page := homePage{Rows: []homeRow{{Key: "credits", Heading: heading, Cards: cards, Empty: loc.T("No titles on this profile.")}}}
 	if s.Editorial != nil {
 		stories, err := s.Editorial.ForPerson(ctx, id)
 		if err != nil {

@@ -16,6 +16,21 @@ type profilesPage struct {
 	CanManage bool
 	Next      string
 	Error     string
+	Languages []languageOption
+}
+
+// languageOption is one language a profile may choose, named in itself.
+type languageOption struct {
+	Tag, Name string
+	Selected  bool
+}
+
+// profileLanguages are the languages offered for a profile: the interface
+// speaks the first three; the others pick titles, synopses and names in
+// that language where the catalogue has them, with an English interface.
+var profileLanguages = []languageOption{
+	{Tag: "en", Name: "English"}, {Tag: "zh", Name: "简体中文"}, {Tag: "zh-Hant", Name: "繁體中文"},
+	{Tag: "ja", Name: "日本語"}, {Tag: "ko", Name: "한국어"}, {Tag: "fr", Name: "Français"}, {Tag: "es", Name: "Español"},
 }
 
 func (s *Server) profilesPicker(w http.ResponseWriter, r *http.Request) error {
@@ -29,9 +44,23 @@ func (s *Server) renderProfiles(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	next := r.FormValue("next")
+	loc := s.localeOf(r)
+	// The language chosen first is the one the page is shown in.
+	langs := make([]languageOption, len(profileLanguages))
+	copy(langs, profileLanguages)
+	for i := range langs {
+		if s.locales.Pick(langs[i].Tag, "").Tag() == loc.Tag() {
+			langs[i].Selected = true
+			break
+		}
+	}
+	title := loc.T("Who's watching?")
+	if len(ps) == 0 {
+		title = loc.T("Create your profile")
+	}
 	manage := !onKidsProfile(v)
-	return s.render(w, status, "profiles", s.page(r, "Profiles", "", profilesPage{
-		Profiles: ps, CanAdd: manage && len(ps) < accounts.MaxProfiles, CanManage: manage, Next: next, Error: msg}))
+	return s.render(w, status, "profiles", s.page(r, title, "", profilesPage{
+		Profiles: ps, CanAdd: manage && len(ps) < accounts.MaxProfiles, CanManage: manage, Next: next, Error: msg, Languages: langs}))
 }
 
 // profilesSelect picks the profile this session watches as (PIN checked,
@@ -55,7 +84,7 @@ func (s *Server) profilesSelect(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
 		return s.renderProfiles(w, r, http.StatusTooManyRequests, le.Error())
 	case errors.Is(err, accounts.ErrWrongPIN):
-		return s.renderProfiles(w, r, http.StatusForbidden, "That PIN is not right.")
+		return s.renderProfiles(w, r, http.StatusForbidden, s.localeOf(r).T("That PIN is not right."))
 	case err != nil:
 		return err
 	}
@@ -137,18 +166,32 @@ func (s *Server) profilesCreate(w http.ResponseWriter, r *http.Request) error {
 	if kids && maxAge > accounts.KidsMaxMaturity {
 		maxAge = accounts.KidsMaxMaturity
 	}
-	_, err := s.Accounts.AddProfile(r.Context(), v.session.User.ID, accounts.ProfileInput{
+	before, err := s.Accounts.Profiles(r.Context(), v.session.User.ID)
+	if err != nil {
+		return err
+	}
+	p, err := s.Accounts.AddProfile(r.Context(), v.session.User.ID, accounts.ProfileInput{
 		Name: r.PostFormValue("name"), Language: r.PostFormValue("language"), MaxAge: maxAge, Kids: kids, PIN: r.PostFormValue("pin"),
 	})
 	var inv invalidField
 	switch {
 	case errors.Is(err, accounts.ErrTooManyProfiles):
-		return s.renderProfiles(w, r, http.StatusConflict, "An account has at most five profiles.")
+		return s.renderProfiles(w, r, http.StatusConflict, s.localeOf(r).T("An account has at most five profiles."))
 	case errors.As(err, &inv):
 		_, _, reason := inv.InvalidField()
-		return s.renderProfiles(w, r, http.StatusBadRequest, reason)
+		return s.renderProfiles(w, r, http.StatusBadRequest, s.localeOf(r).Text(reason))
 	case err != nil:
 		return err
+	}
+	if len(before) == 0 && !p.HasPIN {
+		// A new account's first profile is the one it watches as: straight
+		// to the home page, in the profile's language.
+		if c, _ := r.Cookie(sessionCookie); c != nil {
+			if err := s.Accounts.SelectProfile(r.Context(), c.Value, p.ID, r.PostFormValue("pin")); err == nil {
+				http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+				return nil
+			}
+		}
 	}
 	http.Redirect(w, r, "/profiles", http.StatusSeeOther)
 	return nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/lineup/lineup/internal/accounts"
 )
@@ -18,7 +19,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, http.StatusOK, "signin", s.page(r, "Sign in", "", signinPage{SignUpOpen: s.Accounts.SignUpOpen(), Next: r.URL.Query().Get("next")}))
+	return s.render(w, http.StatusOK, "signin", s.page(r, s.localeOf(r).T("Sign in"), "", signinPage{SignUpOpen: s.Accounts.SignUpOpen(), Next: r.URL.Query().Get("next")}))
 }
 
 // signin checks the password and starts a session. A wrong password and an
@@ -38,16 +39,17 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		case errors.As(err, &le):
 			status = http.StatusTooManyRequests
 			w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
-			p.Error = le.Error() + ". Can't wait? Ask for a sign-in link by email below."
+			p.Error = s.localeOf(r).T("Too many attempts. Try again in %d seconds.", int((le.RetryAfter+time.Second-1)/time.Second)) +
+				" Can't wait? Ask for a sign-in link by email below."
 		case errors.Is(err, accounts.ErrInvalidCredentials):
-			p.Error = "That email and password don't match an account."
+			p.Error = s.localeOf(r).T("That email and password don't match an account.")
 		case errors.Is(err, accounts.ErrUnverified):
 			status = http.StatusForbidden
 			p.Error = "Confirm your email first: follow the link we sent you. No mail? Ask for a sign-in link below."
 		default:
 			return err
 		}
-		return s.render(w, status, "signin", s.page(r, "Sign in", "", p))
+		return s.render(w, status, "signin", s.page(r, s.localeOf(r).T("Sign in"), "", p))
 	}
 	if err := s.checkResidence(r, sess.User); err != nil {
 		return err
@@ -78,7 +80,7 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
 	if !s.Accounts.SignUpOpen() {
 		return errForbidden("this service does not take new sign-ups; ask its operator for an account")
 	}
-	return s.render(w, http.StatusOK, "signin", s.page(r, "Create account", "", signinPage{SignUp: true}))
+	return s.render(w, http.StatusOK, "signin", s.page(r, s.localeOf(r).T("Create account"), "", signinPage{SignUp: true}))
 }
 
 // signup creates an account. It answers the same way whether or not the
@@ -108,7 +110,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		}
 	case errors.As(err, &inv):
 		_, _, reason := inv.InvalidField()
-		return s.render(w, http.StatusBadRequest, "signin", s.page(r, "Create account", "", signinPage{SignUp: true, Email: email, Error: reason}))
+		return s.render(w, http.StatusBadRequest, "signin", s.page(r, s.localeOf(r).T("Create account"), "", signinPage{SignUp: true, Email: email, Error: s.localeOf(r).Text(reason)}))
 	case err != nil:
 		return err
 	case s.VerifyEmail:

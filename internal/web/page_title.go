@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/editorial"
+	"github.com/lineup/lineup/internal/locale"
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/store"
 )
@@ -53,20 +55,21 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang, territory, now := v.Lang(), v.where.Territory, s.Now()
+	loc := s.localeOf(r)
 	if !v.profile.Allows(t.MinAge) {
 		// A kids profile does not see adult titles anywhere, not even
-		// their page.
-		return errNotFound("no such title")
+		// their name: the error page says why without naming it.
+		return errAboveMaturity
 	}
 	name, synopsis := t.Localized(lang)
 	p := titlePage{ID: id, Name: name, OriginalTitle: t.OriginalTitle, OriginalLanguage: t.OriginalLanguage, Year: t.Year,
-		MinAge: t.MinAge, Genres: t.Genres, Synopsis: synopsis, SourceWork: t.SourceWork, Hue: hue(id),
+		MinAge: t.MinAge, Genres: translated(loc, t.Genres), Synopsis: synopsis, SourceWork: t.SourceWork, Hue: hue(id),
 		CanList: true, CSRF: s.page(r, "", "", nil).CSRF}
 	if t.RuntimeMinutes > 0 {
-		p.Runtime = fmt.Sprintf("%d min", t.RuntimeMinutes)
+		p.Runtime = loc.T("%d min", t.RuntimeMinutes)
 	}
 	for _, c := range t.Credits {
-		line := creditLine{Job: titleCase(c.Job), Name: c.Person.LocalizedName(lang), Character: c.LocalizedCharacter(lang), PersonID: c.PersonID}
+		line := creditLine{Job: loc.T(titleCase(c.Job)), Name: c.Person.LocalizedName(lang), Character: c.LocalizedCharacter(lang), PersonID: c.PersonID}
 		if orig := c.Person.Name; orig != line.Name {
 			line.OriginalName = orig
 		}
@@ -79,9 +82,9 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 	p.Available = a.Available
 	switch {
 	case a.Available:
-		p.AvailabilityLine = "Available now in " + rights.CountryName(territory)
+		p.AvailabilityLine = loc.T("Available now in %s", loc.Country(territory))
 		if a.LastDay != "" {
-			p.AvailabilityLine += " · Last day to watch " + humanDate(a.LastDay, now)
+			p.AvailabilityLine = loc.T("Available now in %[1]s · Last day to watch %[2]s", loc.Country(territory), loc.Day(a.LastDay, now))
 		}
 		if l, err := s.Rights.Get(ctx, a.LicenseID); err == nil {
 			p.Original = l.OriginalBranding
@@ -92,13 +95,13 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return err
 			} else {
-				p.AvailabilityLine += " · the video is still being prepared"
+				p.AvailabilityLine = loc.T("Available now in %s · the video is still being prepared", loc.Country(territory))
 			}
 		}
 	case a.StartsAt != nil:
-		p.AvailabilityLine = "Available from " + humanDate(rights.LocalDate(*a.StartsAt, territory), now) + " in " + rights.CountryName(territory)
+		p.AvailabilityLine = loc.T("Available from %[1]s in %[2]s", loc.Day(rights.LocalDate(*a.StartsAt, territory), now), loc.Country(territory))
 	default:
-		p.AvailabilityLine = "Not available in your country (" + rights.CountryName(territory) + ")"
+		p.AvailabilityLine = loc.T("Not available in your country (%s)", loc.Country(territory))
 	}
 	if p.PlayURL != "" {
 		if pr, err := s.Accounts.Progress(ctx, v.profile.ID, id); err == nil && !pr.Finished && pr.Position > 0 {
@@ -121,7 +124,7 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	if sec, err := s.boxofficeSection(ctx, id, name, t.OriginalTitle); err != nil {
+	if sec, err := s.boxofficeSection(ctx, loc, id, name, t.OriginalTitle); err != nil {
 		return err
 	} else if sec != "" {
 		p.Sections = append(p.Sections, sec)
@@ -134,7 +137,7 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 
 // boxofficeSection is the film's box-office run: the chart of each
 // territory's cumulative gross with its milestones, opening and total.
-func (s *Server) boxofficeSection(ctx context.Context, id int64, name, original string) (template.HTML, error) {
+func (s *Server) boxofficeSection(ctx context.Context, loc *locale.Locale, id int64, name, original string) (template.HTML, error) {
 	if s.BoxOffice == nil {
 		return "", nil
 	}
@@ -146,7 +149,7 @@ func (s *Server) boxofficeSection(ctx context.Context, id int64, name, original 
 		return "", nil
 	}
 	var b bytes.Buffer
-	b.WriteString(`<section class="chart" aria-labelledby="boxoffice"><h2 id="boxoffice">Box office</h2>`)
+	fmt.Fprintf(&b, `<section class="chart" aria-labelledby="boxoffice"><h2 id="boxoffice">%s</h2>`, template.HTMLEscapeString(loc.T("Box office")))
 	label := name
 	if original != name {
 		label += " (" + original + ")"
@@ -154,18 +157,30 @@ func (s *Server) boxofficeSection(ctx context.Context, id int64, name, original 
 	for _, run := range runs {
 		ms := run.Milestones(charts.RoundThresholds(run.Total, run.Currency, 6)...)
 		total := charts.Money{Amount: run.Total, Currency: run.Currency}
-		est := ""
+		unit := math.Pow10(charts.MinorDigits(run.Currency))
+		opening := loc.Money(float64(run.OpeningGross)/unit, run.Currency)
+		sum := loc.Money(float64(total.Amount)/unit, run.Currency)
+		country, day := loc.Country(run.Territory), loc.Day(run.OpeningDay, time.Time{})
+		line := loc.T("%[1]s: opened %[2]s with %[3]s; %[4]s after %[5]d days.", country, day, opening, sum, run.DaysInRelease)
 		if run.TotalEstimate {
-			est = " (estimate)"
+			line = loc.T("%[1]s: opened %[2]s with %[3]s; an estimated %[4]s after %[5]d days.", country, day, opening, sum, run.DaysInRelease)
 		}
-		fmt.Fprintf(&b, `<p>%s: opened %s with %s; %s%s after %d days.</p>`,
-			template.HTMLEscapeString(rights.CountryName(run.Territory)), template.HTMLEscapeString(run.OpeningDay),
-			template.HTMLEscapeString(charts.Money{Amount: run.OpeningGross, Currency: run.Currency}.String()),
-			template.HTMLEscapeString(total.String()), est, run.DaysInRelease)
+		fmt.Fprintf(&b, `<p>%s</p>`, template.HTMLEscapeString(line))
 		b.Write(charts.CumulativeSVG(run, ms, charts.ChartOptions{Name: label}))
 	}
-	b.WriteString(`<p class="muted">Dashed stretches are estimates between reported figures.</p></section>`)
+	fmt.Fprintf(&b, `<p class="muted">%s</p></section>`, template.HTMLEscapeString(loc.T("Dashed stretches are estimates between reported figures.")))
 	return template.HTML(b.String()), nil
+}
+
+// translated translates words that come from the catalogue's data, such as
+// genres and jobs ("Drama", "Director"); a word without a translation stays
+// as it is.
+func translated(loc *locale.Locale, words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = loc.Text(w)
+	}
+	return out
 }
 
 // clock writes a position as h:mm:ss or m:ss.

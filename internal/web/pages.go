@@ -11,13 +11,15 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/geo"
-	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/locale"
+	"github.com/lineup/lineup/internal/store"
 )
 
 //go:embed templates
@@ -31,6 +33,12 @@ func (s *Server) parsePages() (map[string]*template.Template, error) {
 		"asset":   s.assets.url,
 		"hue":     hue,
 		"initial": initial,
+		// html/template reads any attribute named profile (data-profile
+		// too) as a URL, the old <head profile>, and would URL-escape
+		// 小明; the attribute is written whole here, HTML-escaped.
+		"dataProfile": func(name string) template.HTMLAttr {
+			return template.HTMLAttr(`data-profile="` + template.HTMLEscapeString(name) + `"`)
+		},
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
@@ -115,14 +123,48 @@ type pageData struct {
 	Viewer        *viewer
 	CSRF          string
 	Content       any
+	// L is the interface language of the page.
+	L *locale.Locale
 }
 
-// page builds the common page data for a request.
+// T translates a message of the page's template into its language (see
+// locale.Locale.T): {{$.T "Play"}}, {{$.T "Available from %s" .Date}}.
+func (d pageData) T(key string, args ...any) string { return d.L.T(key, args...) }
+
+// TH translates a message whose arguments are marked up: each argument is
+// HTML-escaped and wrapped in <strong>, the rest of the sentence escaped,
+// so that a sentence stays whole in every language while its parts stand
+// out: {{$.TH "Showing the lineup for %s" .TerritoryName}}.
+func (d pageData) TH(key string, args ...string) template.HTML {
+	marks := make([]any, len(args))
+	for i := range args {
+		marks[i] = "⟦" + strconv.Itoa(i) + "⟧" // survives HTML escaping, unlike NUL
+	}
+	out := template.HTMLEscapeString(d.L.T(key, marks...))
+	for i, a := range args {
+		out = strings.Replace(out, marks[i].(string), "<strong>"+template.HTMLEscapeString(a)+"</strong>", 1)
+	}
+	return template.HTML(out)
+}
+
+// localeOf is the interface language of a request: the profile's language,
+// else the browser's Accept-Language, else English.
+func (s *Server) localeOf(r *http.Request) *locale.Locale {
+	profileLang := ""
+	if v := viewerFrom(r.Context()); v != nil && v.profile != nil {
+		profileLang = v.profile.Language
+	}
+	return s.locales.Pick(profileLang, r.Header.Get("Accept-Language"))
+}
+
+// page builds the common page data for a request. title is shown as it is:
+// callers translate it.
 func (s *Server) page(r *http.Request, title, nav string, content any) pageData {
 	v := viewerFrom(r.Context())
-	d := pageData{ServiceName: s.ServiceName, PageTitle: title, Nav: nav, Viewer: v, Content: content, Lang: v.Lang()}
+	loc := s.localeOf(r)
+	d := pageData{ServiceName: s.ServiceName, PageTitle: title, Nav: nav, Viewer: v, Content: content, Lang: loc.Tag(), L: loc}
 	d.Territory = s.territoryOf(r)
-	d.TerritoryName = rights.CountryName(d.Territory)
+	d.TerritoryName = loc.Country(d.Territory)
 	if v != nil {
 		d.CSRF = accounts.CSRFToken(s.CSRFKey, v.session.ID)
 	}
@@ -182,6 +224,11 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 		}
 		sess, err := s.Accounts.Session(r.Context(), token)
 		if err != nil {
+			if store.IsUnavailable(err) {
+				// Signed out is not what is true: say the database is down.
+				s.adapt(func(http.ResponseWriter, *http.Request) error { return err }).ServeHTTP(w, r)
+				return
+			}
 			if !errors.Is(err, accounts.ErrNoSession) {
 				s.Log.Warn("session lookup failed", "err", err)
 			}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -143,14 +142,15 @@ func (s *Server) viewerAPI(next handlerFunc) handlerFunc {
 type watchPage struct {
 	TitleID                  int64
 	Name                     string
-	Denied                   string
 	Back                     string
 	HLSJS                    string
 	PlaybackURL, ProgressURL string
 }
 
-// watch is the player page. A title the viewer may not watch gets a page
-// that says why instead of a broken player.
+// watch is the player page. A title the viewer may not watch gets the error
+// page that says why (above the profile's maturity, not available here yet,
+// still being prepared) instead of a broken player, without its name when
+// the profile may not see it.
 func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -161,38 +161,11 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !v.profile.Allows(t.MinAge) {
-		// As on the title page: a title above the profile's limit does
-		// not exist for it, not even its name.
-		return errNotFound("no such title")
+	if _, err := s.entitle(r, id); err != nil {
+		return err
 	}
 	name, _ := t.Localized(v.Lang())
 	p := watchPage{TitleID: id, Name: name, Back: "/titles/" + strconv.FormatInt(id, 10), HLSJS: s.assets.url("vendor/hls.min.js"),
 		PlaybackURL: "/api/v1/playback", ProgressURL: "/api/v1/progress"}
-	status := http.StatusOK
-	if _, err := s.entitle(r, id); err != nil {
-		var de *playback.DeniedError
-		if !errors.As(err, &de) {
-			return err
-		}
-		status = http.StatusForbidden
-		p.Denied = deniedReason(de, v.where.Territory, s.Now())
-	}
-	return s.render(w, status, "watch", s.page(r, name, "", p))
-}
-
-// deniedReason says in a sentence why a title cannot be watched.
-func deniedReason(de *playback.DeniedError, territory string, now time.Time) string {
-	switch {
-	case errors.Is(de, playback.ErrMaturity):
-		return "This title is not available on this profile."
-	case errors.Is(de, playback.ErrNotAvailable):
-		if a := de.Availability; a.StartsAt != nil {
-			return "Available from " + humanDate(rights.LocalDate(*a.StartsAt, territory), now) + " in " + rights.CountryName(territory) + "."
-		}
-		return "Not available in your country (" + rights.CountryName(territory) + ")."
-	case errors.Is(de, playback.ErrNoMedia):
-		return "The video is still being prepared. Try again soon."
-	}
-	return "This title cannot be played."
+	return s.render(w, http.StatusOK, "watch", s.page(r, name, "", p))
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,11 @@ type Problem struct {
 	ErrorID   string `json:"error_id,omitempty"`
 	Conflicts any    `json:"conflicts,omitempty"`
 	Problems  any    `json:"problems,omitempty"`
+
+	// retryAfter, when positive, is sent as Retry-After (seconds).
+	retryAfter int
+	// dependency names what failed when the request did not (503, 507).
+	dependency string
 }
 
 // statusClientClosed is recorded, not sent, when the client closed the
@@ -64,6 +70,10 @@ func errForbidden(detail string) error {
 	return &httpError{status: http.StatusForbidden, detail: detail}
 }
 
+// errAboveMaturity refuses a title above the profile's maturity limit. Its
+// words never name the title: the profile may not even see its name.
+var errAboveMaturity = &httpError{status: http.StatusForbidden, detail: "this title is above the profile's maturity limit"}
+
 // invalidField is implemented by the domain packages' validation errors.
 type invalidField interface {
 	InvalidField() (field, value, reason string)
@@ -85,6 +95,7 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 		}
 		err := h(w, r)
 		if err == nil {
+			s.outages.recheck(r.Context())
 			return
 		}
 		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
@@ -99,9 +110,20 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 			return
 		}
 		p := s.problemFor(err)
+		if p.dependency != "" {
+			// A database or disk that fails fails every request at once:
+			// logged once per outage (see outages), not per request.
+			s.outages.down(p.dependency, err)
+			writeProblem(w, p)
+			return
+		}
 		if p.Status >= 500 {
 			p.ErrorID = newErrorID()
 			s.Log.Error("request failed", "error_id", p.ErrorID, "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		if isPageRequest(r) {
+			s.renderError(w, r, err, p)
+			return
 		}
 		writeProblem(w, p)
 	})
@@ -164,6 +186,16 @@ func (s *Server) problemFor(err error) Problem {
 			reason = fmt.Sprintf("entry %d: %s", be.Entry, reason)
 		}
 		return Problem{Status: http.StatusBadRequest, Title: "Invalid " + field, Detail: reason, Field: field, Value: value}
+	case store.IsDiskFull(err):
+		disk := s.diskOf(err)
+		return Problem{Status: http.StatusInsufficientStorage, Title: "Disk full",
+			Detail:     "the disk holding the " + disk + " is full; nothing was stored. Try again once the operator has freed space.",
+			dependency: "disk of the " + disk}
+	case store.IsUnavailable(err):
+		dep := s.outages.blame(context.WithoutCancel(context.Background()))
+		return Problem{Status: http.StatusServiceUnavailable, Title: "Service Unavailable",
+			Detail:     "the " + dep + " does not answer; nothing was changed. Try again in a few seconds.",
+			retryAfter: retryAfterSeconds, dependency: dep}
 	case errors.Is(err, store.ErrNotFound):
 		return Problem{Status: http.StatusNotFound, Title: "Not Found", Detail: "no such " + notFoundWhat(err)}
 	default:
@@ -190,6 +222,9 @@ func writeProblem(w http.ResponseWriter, p Problem) {
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
+	if p.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(p.retryAfter))
+	}
 	w.WriteHeader(p.Status)
 	json.NewEncoder(w).Encode(p)
 }

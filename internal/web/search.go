@@ -55,6 +55,7 @@ func (s *Server) searchPageHandler(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	loc := s.localeOf(r)
 	p := searchPage{Query: q.Text}
 	if q.Text != "" {
 		hits, err := s.Search.Search(r.Context(), q)
@@ -65,12 +66,12 @@ func (s *Server) searchPageHandler(w http.ResponseWriter, r *http.Request) error
 		for _, h := range hits {
 			c := card{TitleID: h.TitleID, Name: h.Title, Hue: hue(h.TitleID)}
 			if !h.Available && h.StartsAt != nil {
-				c.When = "From " + humanDate(rights.LocalDate(*h.StartsAt, q.Territory), s.Now())
+				c.When = loc.T("From %s", loc.Day(rights.LocalDate(*h.StartsAt, q.Territory), s.Now()))
 			} else if h.Year > 0 {
 				c.When = strconv.Itoa(h.Year)
 			}
 			p.Cards = append(p.Cards, c)
 		}
 	}
-	return s.render(w, http.StatusOK, "search", s.page(r, "Search", "search", p))
+	return s.render(w, http.StatusOK, "search", s.page(r, loc.T("Search"), "search", p))
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/lineup/lineup/internal/editorial"
 	"github.com/lineup/lineup/internal/geo"
 	"github.com/lineup/lineup/internal/mail"
+	"github.com/lineup/lineup/internal/locale"
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/rights"
@@ -103,6 +104,11 @@ type Deps struct {
 	// (accounts.Config.VerifyEmail must match).
 	VerifyEmail bool
 
+	// Disks are the folders this node writes to; /readyz checks their
+	// free space against MinFreeBytes (0 means 256 MiB) and a full-disk
+	// error is answered naming the one that is full.
+	Disks        []Disk
+	MinFreeBytes int64
 	// Registry receives the HTTP metrics; nil means a new registry.
 	Registry *prometheus.Registry
 	// Now returns the current instant; nil means time.Now.
@@ -115,6 +121,7 @@ type Server struct {
 	Deps
 	assets    *assets
 	pages     map[string]*template.Template
+	locales   *locale.Catalog
 	prefixes  assetPrefixes
 	playlists playlistCache
 	mux       *http.ServeMux
@@ -127,6 +134,7 @@ type Server struct {
 	// mailWG counts mails still being sent; Wait lets tests and shutdown
 	// wait for them.
 	mailWG sync.WaitGroup
+	outages    *outages
 }
 
 // WaitForMail waits until every mail the server started sending has been
@@ -147,9 +155,13 @@ func New(d Deps) (*Server, error) {
 		d.MaxBodyBytes = 10 << 20
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux()}
+	s.outages = newOutages(d.Log, d.DB)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
+	}
+	if s.locales, err = locale.New(); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
 	}
 	if s.pages, err = s.parsePages(); err != nil {
 		return nil, fmt.Errorf("web: %w", err)

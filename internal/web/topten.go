@@ -1,8 +1,8 @@
 package web
 
 import (
+	"math"
 	"net/http"
-	"strconv"
 
 	"github.com/lineup/lineup/internal/rights"
 )
@@ -49,13 +49,14 @@ func (s *Server) topTenPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	row := homeRow{Key: "top10", Heading: "Top 10 in " + rights.CountryName(territory), Empty: "Nothing has been watched here this week yet."}
+	loc := s.localeOf(r)
+	row := homeRow{Key: "top10", Heading: loc.T("Top 10 in %s", loc.Country(territory)), Empty: loc.T("Nothing has been watched here this week yet.")}
 	if s.Plays != nil {
 		top, err := s.Plays.Weekly(r.Context(), territory, week)
 		if err != nil {
 			return err
 		}
-		row.Heading += ", week of " + humanDate(top.From, s.Now())
+		row.Heading = loc.T("Top 10 in %[1]s, week of %[2]s", loc.Country(territory), loc.Day(top.From, s.Now()))
 		var ids []int64
 		for _, e := range top.Entries {
 			ids = append(ids, e.TitleID)
@@ -71,8 +72,19 @@ func (s *Server) topTenPage(w http.ResponseWriter, r *http.Request) error {
 			}
 			name, _ := t.Localized(v.Lang())
 			row.Cards = append(row.Cards, card{TitleID: e.TitleID, Name: name, Hue: hue(e.TitleID), Rank: e.Rank,
-				When: strconv.FormatFloat(e.Views, 'f', 1, 64) + " views"})
+				When: loc.T("%d views", wholeViews(e.Views))})
 		}
 	}
-	return s.render(w, http.StatusOK, "home", s.page(r, "Top 10", "top10", homePage{Rows: []homeRow{row}}))
+	return s.render(w, http.StatusOK, "home", s.page(r, loc.T("Top 10"), "top10", homePage{Rows: []homeRow{row}}))
+}
+
+// wholeViews is a title's views as a page shows them: a whole number, as
+// charts of views are published, and at least 1 for a title that was
+// watched at all (1.1 views is "1 view", 0.4 is "1 view", not "0 views").
+func wholeViews(v float64) int {
+	n := int(math.Round(v))
+	if n < 1 && v > 0 {
+		n = 1
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -22,6 +23,7 @@ import (
 	"github.com/lineup/lineup/internal/geo"
 	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/rights"
+	storepkg "github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/store/storetest"
 )
 
@@ -37,6 +39,8 @@ type viewerServer struct {
 	rights   *rights.Service
 	assetID  int64
 	adult    int64
+	// unready is a licensed title whose video is still being prepared.
+	unready int64
 }
 
 func newViewerServer(t *testing.T) *viewerServer { return newViewerServerWith(t, nil) }
@@ -86,8 +90,21 @@ func newViewerServerWith(t *testing.T, configure func(*accounts.Config)) *viewer
 		Territories: []string{"ZZ"}, Start: rights.DateMoment(2018, 6, 22)}, false); err != nil {
 		t.Fatal(err)
 	}
+	unready, err := cat.CreateTitle(ctx, catalog.Title{OriginalTitle: "Unfinished film", OriginalLanguage: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := rts.Add(ctx, rights.License{TitleID: unready.ID, Licensor: "R", Licensee: "Lineup", Type: rights.SVOD,
+		Territories: []string{"ZZ"}, Start: rights.DateMoment(2018, 6, 22)}, false); err != nil {
+		t.Fatal(err)
+	}
 	pb, err := playback.New(playback.Config{Signer: signer, Rights: rts, Titles: cat,
-		Assets: playback.AssetFunc(func(ctx context.Context, titleID int64) (int64, error) { return 1, nil })})
+		Assets: playback.AssetFunc(func(ctx context.Context, titleID int64) (int64, error) {
+			if titleID == unready.ID {
+				return 0, fmt.Errorf("test assets: title %d: %w", titleID, storepkg.ErrNotFound)
+			}
+			return 1, nil
+		})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +125,7 @@ func newViewerServerWith(t *testing.T, configure func(*accounts.Config)) *viewer
 	ts.Config.ConnContext = ConnContext // as lineup serve does: segments cork the connection
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return &viewerServer{t: t, url: ts.URL, srv: s, signer: signer, accounts: acc, catalog: cat, rights: rts, assetID: 1, adult: adult.ID}
+	return &viewerServer{t: t, url: ts.URL, srv: s, signer: signer, accounts: acc, catalog: cat, rights: rts, assetID: 1, adult: adult.ID, unready: unready.ID}
 }
 
 func (vs *viewerServer) token(assetID int64, expires time.Time) string {
@@ -249,7 +266,7 @@ func TestProfilesAndMaturityAtTheDoor(t *testing.T) {
 	}
 	b := newBrowserClient(t, vs.url)
 	status, page := b.do("POST", "/signin", url.Values{"email": {"k@b.test"}, "password": {"correct horse battery"}})
-	if status != 200 || !strings.Contains(page, "Who's watching?") {
+	if status != 200 || !strings.Contains(page, "Who&#39;s watching?") {
 		t.Fatalf("signing in must lead to the profile picker: %d", status)
 	}
 	token := b.csrf(page)
@@ -270,8 +287,8 @@ func TestProfilesAndMaturityAtTheDoor(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("picking the kids profile: %d", status)
 	}
-	if status, _ := b.do("GET", "/titles/"+itoa(vs.adult), nil); status != http.StatusNotFound {
-		t.Errorf("a kids profile must not see an adult title's page: %d", status)
+	if status, page := b.do("GET", "/titles/"+itoa(vs.adult), nil); status != http.StatusForbidden || strings.Contains(page, "Adult film") {
+		t.Errorf("a kids profile must not see an adult title's page, nor its name: %d", status)
 	}
 	req, _ := http.NewRequest("POST", vs.url+"/api/v1/playback", bytes.NewReader([]byte(`{"title": `+itoa(vs.adult)+`}`)))
 	req.Header.Set("Content-Type", "application/json")
@@ -319,6 +336,9 @@ func TestProfileAvatarShowsAWholeFirstCharacter(t *testing.T) {
 	}
 	if !utf8.ValidString(page) {
 		t.Errorf("the profile picker must be valid UTF-8: an avatar cut a name's first character in half")
+	}
+	if !strings.Contains(page, `data-profile="小明"`) {
+		t.Errorf("a profile's data-profile attribute must hold its name as written, not URL-escaped: %s", regexp.MustCompile(`data-profile="[^"]*"`).FindAllString(page, -1))
 	}
 	for _, want := range []string{`aria-hidden="true">小</span>`, `aria-hidden="true">É</span>`} {
 		if !strings.Contains(page, want) {

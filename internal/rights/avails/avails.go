@@ -53,22 +53,62 @@ import (
 	"time"
 
 	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/store"
 )
 
-// TitleRef is how a sheet row names its title: any of the three may be
-// blank, but not all of them.
+// TitleRef is how a sheet row names its title, and what it says about it.
+// ContentID, AltID and Alias may each be blank, but not all of them.
 type TitleRef struct {
 	// ContentID is the EMA ContentID column, typically an EIDR or an
 	// identifier both sides agreed on.
 	ContentID string `json:"content_id,omitempty"`
+	// EIDR is the title's EIDR in canonical form ("10.5240/…"), from
+	// ContentID, TitleID or EditID in any of their spellings; "" when the
+	// row gives none.
+	EIDR string `json:"eidr,omitempty"`
 	// AltID is the EMA AltID column, the licensor's own identifier.
 	AltID string `json:"alt_id,omitempty"`
 	// Alias is the EMA TitleInternalAlias column, the title's working name.
 	Alias string `json:"alias,omitempty"`
+	// Display is the title to show (TitleDisplayUnlimited, else
+	// TitleDisplay19); Year the ReleaseYear, 0 when not given; Kind "Movie"
+	// or "Short".
+	Display string `json:"display,omitempty"`
+	Year    int    `json:"year,omitempty"`
+	Kind    string `json:"kind,omitempty"`
+	// Licensor is the studio whose sheet it is: AltIDs and ContentIDs other
+	// than EIDRs are that studio's own, and mean nothing from another.
+	Licensor string `json:"licensor,omitempty"`
 }
 
 // IsZero reports whether the reference names nothing.
 func (r TitleRef) IsZero() bool { return r.ContentID == "" && r.AltID == "" && r.Alias == "" }
+
+// Name is the title's name as the row gives it: the display title, else the
+// internal alias, else an identifier.
+func (r TitleRef) Name() string {
+	for _, s := range []string{r.Display, r.Alias, r.EIDR, r.ContentID, r.AltID} {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// key is the reference's most telling identifier, to tell titles apart
+// within a sheet: the EIDR, else the ContentID, else the AltID, else the
+// alias.
+func (r TitleRef) key() string {
+	switch {
+	case r.EIDR != "":
+		return "eidr:" + r.EIDR
+	case r.ContentID != "":
+		return "cid:" + r.ContentID
+	case r.AltID != "":
+		return "alt:" + r.AltID
+	}
+	return "alias:" + r.Alias
+}
 
 // TitleResolver finds the Lineup title ID a row's reference stands for. An
 // error becomes a problem of every row with that reference, and its text is
@@ -81,9 +121,10 @@ type TitleResolver func(ctx context.Context, ref TitleRef) (int64, error)
 // Options.MaxRows is zero.
 const DefaultMaxRows = 100000
 
-// Options tells Parse what the sheet itself may leave out.
+// Options tells Read and Parse what the sheet itself may leave out.
 type Options struct {
-	// Resolve finds the title of each row; it is required.
+	// Resolve finds the title of each row; Parse requires it, Read does not
+	// use it.
 	Resolve TitleResolver
 	// Licensor is used for rows whose DisplayName is blank.
 	Licensor string
@@ -91,6 +132,9 @@ type Options struct {
 	// has no Licensee column, which is usual: a studio's sheet is addressed
 	// to one service, this one.
 	Licensee string
+	// Tracked is the license types rows are taken for; others are set
+	// aside. Empty means DefaultTracked.
+	Tracked []rights.LicenseType
 	// MaxRows caps the number of data rows; zero means DefaultMaxRows.
 	MaxRows int
 	// Now gives the instant a Start of "Immediate" stands for; nil means
@@ -100,6 +144,9 @@ type Options struct {
 
 // Problem is one thing wrong with a sheet.
 type Problem struct {
+	// Sheet is the worksheet of a workbook the row is on, "" for a CSV
+	// file (and for a workbook's only avails sheet, when it has one).
+	Sheet string `json:"sheet,omitempty"`
 	// Row is the 1-based row number as a person sees it in the spreadsheet
 	// (for CSV, the record number); 0 when the problem is the file's, not a
 	// row's.
@@ -115,7 +162,13 @@ type Problem struct {
 // String returns the problem on one line: "row 4, Territory "XX": reason".
 func (p Problem) String() string {
 	var b strings.Builder
+	if p.Sheet != "" {
+		fmt.Fprintf(&b, "sheet %q", p.Sheet)
+	}
 	if p.Row > 0 {
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
 		fmt.Fprintf(&b, "row %d", p.Row)
 	}
 	if p.Column != "" {
@@ -222,20 +275,90 @@ func notSpreadsheet(name, format string, a ...any) error {
 	return &FormatError{Filename: name, Reason: "not a spreadsheet: " + fmt.Sprintf(format, a...), Err: ErrNotSpreadsheet}
 }
 
-// Parse reads an EMA Avails movie sheet and returns its licenses, with
-// TitleID resolved and ID zero, in the order their first rows appear. The
-// format comes from the file name's extension (.xlsx or .csv) and is checked
-// against the content. A sheet with any bad row imports nothing: the error
-// is then a *SheetError listing every problem. A file that is not a
-// spreadsheet gives a *FormatError. Rows that share title, licensor,
-// licensee, license type, start, end, exclusivity and branding make one
-// license whose territories are in the order first seen; its ExternalID is
-// the first non-blank AvailID among them (the others are dropped).
-// Parse reads r to the end and does not close it.
+// Parse reads an EMA Avails movie sheet with Read, resolves each row's
+// title with Options.Resolve and gathers the rows into licenses (see
+// Group), with TitleID set and ID zero, in the order their first rows
+// appear. Rows set aside and rows to be announced make no license; a row
+// that withdraws is refused, since Parse only builds new licenses. A title
+// that cannot be found is a problem of its rows, reported in the
+// *SheetError with the sheet's other problems.
 func Parse(ctx context.Context, r io.Reader, filename string, opts Options) ([]rights.License, error) {
 	if opts.Resolve == nil {
 		return nil, errors.New("avails: parse: Options.Resolve is required")
 	}
+	sh, err := Read(ctx, r, filename, opts)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]int64{}
+	var problems []Problem
+	var rows []Row
+	for _, row := range sh.Rows {
+		k := row.Title.key()
+		id, ok := ids[k]
+		if !ok {
+			id, err = opts.Resolve(ctx, row.Title)
+			if cerr := ctx.Err(); cerr != nil {
+				return nil, cerr
+			}
+			if err == nil && id <= 0 {
+				err = fmt.Errorf("no title matches")
+			}
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return nil, fmt.Errorf("avails: resolve title: %w", err)
+			}
+			if err != nil {
+				id = -1
+				problems = append(problems, Problem{Sheet: row.Sheet, Row: row.Num, Column: refColumn(row.Title), Value: refValue(row.Title),
+					Reason: "cannot find the title: " + err.Error()})
+			}
+			ids[k] = id
+		}
+		if row.Withdraw {
+			problems = append(problems, Problem{Sheet: row.Sheet, Row: row.Num, Column: colEntryType, Value: row.EntryType,
+				Reason: "a withdrawal needs the licenses already stored: import the sheet into Lineup"})
+		}
+		if id > 0 && row.Pending == "" {
+			rows = append(rows, row)
+		}
+	}
+	if len(problems) > 0 {
+		sortProblems(problems)
+		return nil, &SheetError{Problems: problems}
+	}
+	var out []rights.License
+	for _, g := range Group(rows, func(r Row) int64 { return ids[r.Title.key()] }) {
+		out = append(out, g.License)
+	}
+	return out, nil
+}
+
+// refColumn is the column a title problem names: the one the reference
+// was taken from.
+func refColumn(ref TitleRef) string {
+	switch {
+	case ref.ContentID != "":
+		return colContentID
+	case ref.AltID != "":
+		return colAltID
+	}
+	return colTitleInternalAlias
+}
+
+func refValue(ref TitleRef) string {
+	switch {
+	case ref.ContentID != "":
+		return ref.ContentID
+	case ref.AltID != "":
+		return ref.AltID
+	}
+	return ref.Alias
+}
+
+// readTables checks the file's name and content and reads its tables: the
+// CSV file's one, or each worksheet of an .xlsx workbook that has EMA
+// column names.
+func readTables(ctx context.Context, r io.Reader, filename string, opts Options) ([]*table, error) {
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows
 	}
@@ -257,18 +380,22 @@ func Parse(ctx context.Context, r io.Reader, filename string, opts Options) ([]r
 	if len(head) == 0 {
 		return nil, notSpreadsheet(name, "the file is empty")
 	}
-	var t *table
+	var ts []*table
 	if bytes.HasPrefix(head, []byte("PK")) {
-		t, err = readXLSX(ctx, br, name, opts.MaxRows)
+		ts, err = readXLSX(ctx, br, name, opts.MaxRows)
 	} else if ext == ".xlsx" {
 		return nil, notSpreadsheet(name, "an .xlsx workbook is a zip archive, and this file %s", describeContent(head))
 	} else {
-		t, err = readCSV(ctx, br, name, opts.MaxRows)
+		ts, err = readCSV(ctx, br, name, opts.MaxRows)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return build(ctx, t, opts)
+	if len(ts) == 1 {
+		// One sheet: its rows are numbered without naming it.
+		ts[0].sheet = ""
+	}
+	return ts, nil
 }
 
 // describeContent names what a file that should have been a spreadsheet

@@ -222,7 +222,7 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
-			if err := Export(&buf, format, first, titleRefs); err != nil {
+			if err := Export(&buf, format, first, titleRefs, nil); err != nil {
 				t.Fatalf("export: %v", err)
 			}
 			second, err := parse(t, buf.Bytes(), "export."+format, opts())
@@ -239,7 +239,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 			// And from the exported sheet again: a fixed point.
 			var again bytes.Buffer
-			if err := Export(&again, format, second, titleRefs); err != nil {
+			if err := Export(&again, format, second, titleRefs, nil); err != nil {
 				t.Fatal(err)
 			}
 			if format == "csv" && again.String() != buf.String() {
@@ -253,6 +253,7 @@ func TestRoundTrip(t *testing.T) {
 var testColumns = []string{
 	"DisplayName", "Licensee", "Territory", "WorkType", "EntryType", "TitleInternalAlias",
 	"LicenseType", "Start", "End", "Exclusive", "BrandingRights", "ContentID", "AltID", "AvailID",
+	"TerritoryExclusion", "ReleaseYear",
 }
 
 // goodRow is a valid avail; rows in tests change what they test.
@@ -326,13 +327,13 @@ func problemsAt(se *SheetError) []at {
 func badSheet() ([]map[string]string, []at) {
 	rows := []map[string]string{
 		goodRow(), // row 3
-		with(map[string]string{"Territory": "XX"}),                                                    // 4
-		with(map[string]string{"Territory": "China"}),                                                 // 5
-		with(map[string]string{"Start": "22/06/2018"}),                                                // 6
-		with(map[string]string{"Start": "2018-06-22", "End": "2018-06-01"}),                           // 7
-		with(map[string]string{"WorkType": "Episode"}),                                                // 8
-		with(map[string]string{"ContentID": "eidr:nope", "TitleInternalAlias": "Nobody Knows"}),       // 9
-		with(map[string]string{"Territory": "us", "LicenseType": "Theatrical", "Exclusive": "Maybe"}), // 10
+		with(map[string]string{"Territory": "XX"}),                                              // 4
+		with(map[string]string{"Territory": "China"}),                                           // 5
+		with(map[string]string{"Start": "22/06/2018"}),                                          // 6
+		with(map[string]string{"Start": "2018-06-22", "End": "2018-06-01"}),                     // 7
+		with(map[string]string{"WorkType": "Episode"}),                                          // 8: set aside, not wrong
+		with(map[string]string{"ContentID": "eidr:nope", "TitleInternalAlias": "Nobody Knows"}), // 9
+		with(map[string]string{"Territory": "us", "LicenseType": "SVOD", "Exclusive": "Maybe"}), // 10
 		goodRow(), // 11
 	}
 	want := []at{
@@ -340,9 +341,7 @@ func badSheet() ([]map[string]string, []at) {
 		{5, "Territory"},
 		{6, "Start"},
 		{7, "End"},
-		{8, "WorkType"},
 		{9, "ContentID"},
-		{10, "LicenseType"},
 		{10, "Territory"},
 		{10, "Exclusive"},
 	}
@@ -378,7 +377,7 @@ func TestParseReportsEveryBadRow(t *testing.T) {
 				}
 			}
 			msg := se.Error()
-			for _, frag := range []string{"row 4, Territory \"XX\"", "row 5, Territory \"China\"", "row 9, ContentID \"eidr:nope\"", "9 problems"} {
+			for _, frag := range []string{"row 4, Territory \"XX\"", "row 5, Territory \"China\"", "row 9, ContentID \"eidr:nope\"", "7 problems"} {
 				if !strings.Contains(msg, frag) {
 					t.Errorf("Error() must list the problems readably; %q missing from:\n%s", frag, msg)
 				}
@@ -388,22 +387,22 @@ func TestParseReportsEveryBadRow(t *testing.T) {
 }
 
 func TestParseMissingColumn(t *testing.T) {
-	cols := slices.DeleteFunc(slices.Clone(testColumns), func(c string) bool { return c == "Exclusive" || c == "End" })
+	cols := slices.DeleteFunc(slices.Clone(testColumns), func(c string) bool { return c == "Start" || c == "End" })
 	_, err := parse(t, sheetCSV(t, cols, goodRow()), "a.csv", opts())
 	se := sheetError(t, err)
-	want := []at{{2, "End"}, {2, "Exclusive"}}
+	want := []at{{2, "Start"}, {2, "End"}}
 	if got := problemsAt(se); !reflect.DeepEqual(got, want) {
 		t.Errorf("a missing required column must be named, at the header row: got %v, want %v", got, want)
 	}
 	field, _, reason := se.InvalidField()
-	if field != "End" || !strings.Contains(reason, "row 2") || !strings.Contains(reason, "1 more") {
+	if field != "Start" || !strings.Contains(reason, "row 2") || !strings.Contains(reason, "1 more") {
 		t.Errorf("InvalidField must summarise the first problem: got %q, %q", field, reason)
 	}
 
-	cols = slices.DeleteFunc(slices.Clone(testColumns), func(c string) bool { return c == "ContentID" || c == "AltID" })
+	cols = slices.DeleteFunc(slices.Clone(testColumns), func(c string) bool { return c == "ContentID" || c == "AltID" || c == "TitleInternalAlias" })
 	_, err = parse(t, sheetCSV(t, cols, goodRow()), "a.csv", opts())
 	if got := problemsAt(sheetError(t, err)); !reflect.DeepEqual(got, []at{{2, "ContentID"}}) {
-		t.Errorf("a sheet without ContentID nor AltID must be refused: got %v", got)
+		t.Errorf("a sheet without ContentID, AltID nor TitleInternalAlias must be refused: got %v", got)
 	}
 }
 
@@ -507,25 +506,27 @@ func TestParseCells(t *testing.T) {
 		{"implausible serial", map[string]string{"Start": "2018"}, nil, "Start", "plausible"},
 		{"blank start", map[string]string{"Start": ""}, nil, "Start", "required"},
 		{"open start", map[string]string{"Start": "Open"}, nil, "Start", "End only"},
-		{"conditional start", map[string]string{"Start": "ESTStart"}, nil, "Start", "conditional"},
 		{"blank end", map[string]string{"End": ""}, nil, "End", "required"},
-		{"immediate end", map[string]string{"End": "Immediate"}, nil, "End", "withdraws"},
 		{"end before start", map[string]string{"End": "2018-06-01"}, nil, "End", "after Start"},
 		{"end equals start", map[string]string{"End": "2018-06-22"}, nil, "End", "after Start"},
 		{"instant end before a date start in New York", map[string]string{"Territory": "US", "End": "2018-06-22T03:00:00Z"}, nil, "End", "in US"},
 		{"a date start is local midnight in each EU country", map[string]string{"Territory": "EU", "End": "2018-06-21T22:00:00Z"}, nil, "End", "in AT"},
-		{"tv work type", map[string]string{"WorkType": "Episode"}, nil, "WorkType", "only movies"},
 		{"blank work type", map[string]string{"WorkType": ""}, nil, "WorkType", "required"},
-		{"update", map[string]string{"EntryType": "Update"}, nil, "EntryType", "only new avails"},
-		{"full delete", map[string]string{"EntryType": "Full Delete"}, nil, "EntryType", "only new avails"},
 		{"unknown entry type", map[string]string{"EntryType": "Insert"}, nil, "EntryType", "unknown EntryType"},
-		{"pre-order", map[string]string{"LicenseType": "POEST"}, nil, "LicenseType", "pre-order"},
-		{"theatrical", map[string]string{"LicenseType": "Theatrical"}, nil, "LicenseType", "SVOD, AVOD, VOD"},
+		{"unknown work type", map[string]string{"WorkType": "Film"}, nil, "WorkType", "unknown WorkType"},
+		{"update imports", map[string]string{"EntryType": "Update"}, &result{start: rights.DateMoment(2018, 6, 22), typ: rights.SVOD, territory: "CN", exclusive: true}, "", ""},
+		{"short", map[string]string{"WorkType": "Short"}, &result{start: rights.DateMoment(2018, 6, 22), typ: rights.SVOD, territory: "CN", exclusive: true}, "", ""},
+		{"immediate end is the import's now", map[string]string{"Start": "2018-06-22T00:00:00Z", "End": "Immediate"},
+			&result{start: rights.InstantMoment(time.Date(2018, 6, 22, 0, 0, 0, 0, time.UTC)), end: rights.InstantMoment(now), typ: rights.SVOD, territory: "CN", exclusive: true}, "", ""},
+		{"malformed EIDR", map[string]string{"ContentID": "10.5240/1234-5678"}, nil, "ContentID", "EIDR"},
+		{"exclusion outside the territory", map[string]string{"Territory": "EU", "TerritoryExclusion": "US"}, nil, "TerritoryExclusion", "not inside EU"},
+		{"unknown exclusion", map[string]string{"Territory": "ZZ", "TerritoryExclusion": "XX"}, nil, "TerritoryExclusion", "unknown territory"},
+		{"malformed release year", map[string]string{"ReleaseYear": "last year"}, nil, "ReleaseYear", "year"},
 		{"blank license type", map[string]string{"LicenseType": ""}, nil, "LicenseType", "required"},
 		{"exclusive maybe", map[string]string{"Exclusive": "Maybe"}, nil, "Exclusive", "Yes or No"},
 		{"branding maybe", map[string]string{"BrandingRights": "sometimes"}, nil, "BrandingRights", "Yes or No"},
 		{"no title reference", map[string]string{"ContentID": "", "TitleInternalAlias": ""}, nil, "ContentID", "names no title"},
-		{"unknown title", map[string]string{"ContentID": "eidr:nope", "TitleInternalAlias": "Nope"}, nil, "ContentID", "cannot find the title"},
+		{"unknown title", map[string]string{"ContentID": "md:cid:org:nobody:nope", "TitleInternalAlias": "Nope"}, nil, "ContentID", "cannot find the title"},
 		{"unknown title by alias", map[string]string{"ContentID": "", "TitleInternalAlias": "Nope"}, nil, "TitleInternalAlias", "cannot find the title"},
 		{"no licensor", map[string]string{"DisplayName": ""}, nil, "DisplayName", "licensor"},
 		{"no licensee", map[string]string{"Licensee": ""}, nil, "Licensee", "licensee"},

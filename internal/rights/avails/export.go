@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -15,22 +17,76 @@ import (
 // exportSheet is the name of the worksheet Export writes.
 const exportSheet = "Avails"
 
-// Export writes licenses as an EMA Avails movie sheet that Parse reads
+// ExportRow is one row of a license in an exported sheet: a territory as
+// entered, the exclusions inside it, and the AvailID of the avail it came
+// from.
+type ExportRow struct {
+	Territory string
+	Excluded  []string
+	AvailID   string
+}
+
+// DefaultRows returns the rows a license is written as when nothing else
+// is known of it: one per territory as entered (ZZ, EU and countries), each
+// with the exclusions that fall inside it; the first row carries the
+// license's ExternalID.
+func DefaultRows(l rights.License) []ExportRow {
+	out := make([]ExportRow, 0, len(l.Territories))
+	for i, t := range l.Territories {
+		r := ExportRow{Territory: t, Excluded: ExclusionsWithin(t, l.Excluded)}
+		if i == 0 {
+			r.AvailID = l.ExternalID
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// ExclusionsWithin returns the excluded codes that fall inside territory.
+func ExclusionsWithin(territory string, excluded []string) []string {
+	inside, err := rights.ParseTerritory(territory)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range excluded {
+		codes, err := rights.ParseTerritory(e)
+		if err != nil {
+			continue
+		}
+		all := true
+		for _, c := range codes {
+			if !slices.Contains(inside, c) {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Export writes licenses as an EMA Avails movie sheet that Read reads
 // back: format "csv" (one row of column names, then the avails) or "xlsx"
 // (a worksheet named Avails with a row of EMA group labels above the column
-// names). Each license becomes one row per country it covers (territories
-// expanded, exclusions removed, in code order), with DisplayName the
-// licensor, Licensee the licensee, EntryType "Full Extract", LicenseType in
-// EMA words (TVOD is written VOD), Start and End as entered (a date, or an
-// RFC 3339 instant; "Open" for an open end), Exclusive and BrandingRights Yes
-// or No, AvailID the ExternalID. titles gives each title's reference and must
-// name every title. Only SVOD, AVOD, TVOD and EST licenses have a place in an
-// avails sheet; any other type is an error naming the license. Holdbacks and
-// the forced flag have no column and are not written. Nothing is written to w
-// when an error is returned for a license.
-func Export(w io.Writer, format string, ls []rights.License, titles func(id int64) TitleRef) error {
+// names). Each license becomes the rows rowsOf gives (nil: DefaultRows),
+// with DisplayName the licensor, Licensee the licensee, EntryType "Full
+// Extract", LicenseType in EMA words (TVOD is written VOD), Start and End
+// as entered (a date, or an RFC 3339 instant; "Open" for an open end),
+// Exclusive and BrandingRights Yes or No. titles gives each title's
+// reference and must name every title. Only SVOD, AVOD, TVOD and EST
+// licenses have a place in an avails sheet; any other type is an error
+// naming the license. Holdbacks and the forced flag have no column and are
+// not written. Nothing is written to w when an error is returned for a
+// license.
+func Export(w io.Writer, format string, ls []rights.License, titles func(id int64) TitleRef, rowsOf func(l rights.License) []ExportRow) error {
 	if titles == nil {
 		return errors.New("avails: export: no title references given")
+	}
+	if rowsOf == nil {
+		rowsOf = DefaultRows
 	}
 	var rows [][]string
 	for _, l := range ls {
@@ -45,30 +101,39 @@ func Export(w io.Writer, format string, ls []rights.License, titles func(id int6
 		if ref.IsZero() {
 			return fmt.Errorf("avails: export license %d: title %d has no reference to write", l.ID, l.TitleID)
 		}
-		countries, err := rights.Covered(l.Territories, l.Excluded)
-		if err != nil {
+		if _, err := rights.Covered(l.Territories, l.Excluded); err != nil {
 			return fmt.Errorf("avails: export license %d: %w", l.ID, err)
 		}
 		end := "Open"
 		if !l.End.IsZero() {
 			end = l.End.String()
 		}
-		for _, c := range countries {
+		year := ""
+		if ref.Year > 0 {
+			year = strconv.Itoa(ref.Year)
+		}
+		for _, er := range rowsOf(l) {
 			v := map[string]string{
-				colDisplayName:        l.Licensor,
-				colLicensee:           l.Licensee,
-				colTerritory:          c,
-				colWorkType:           "Movie",
-				colEntryType:          "Full Extract",
-				colTitleInternalAlias: ref.Alias,
-				colContentID:          ref.ContentID,
-				colAltID:              ref.AltID,
-				colLicenseType:        lt,
-				colStart:              l.Start.String(),
-				colEnd:                end,
-				colExclusive:          yesNoText(l.Exclusive),
-				colBrandingRights:     yesNoText(l.OriginalBranding),
-				colAvailID:            l.ExternalID,
+				colDisplayName:           l.Licensor,
+				colLicensee:              l.Licensee,
+				colTerritory:             er.Territory,
+				colTerritoryExclusion:    strings.Join(er.Excluded, ", "),
+				colWorkType:              "Movie",
+				colEntryType:             "Full Extract",
+				colTitleInternalAlias:    ref.Alias,
+				colTitleDisplayUnlimited: ref.Display,
+				colReleaseYear:           year,
+				colContentID:             ref.ContentID,
+				colAltID:                 ref.AltID,
+				colLicenseType:           lt,
+				colStart:                 l.Start.String(),
+				colEnd:                   end,
+				colExclusive:             yesNoText(l.Exclusive),
+				colBrandingRights:        yesNoText(l.OriginalBranding),
+				colAvailID:               er.AvailID,
+			}
+			if ref.Kind == "Short" {
+				v[colWorkType] = "Short"
 			}
 			row := make([]string, len(exportColumns))
 			for i, col := range exportColumns {

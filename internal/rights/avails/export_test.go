@@ -26,7 +26,7 @@ func zipWriter(buf *bytes.Buffer) []byte {
 func exportOne(t *testing.T, format string, l rights.License) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Export(&buf, format, []rights.License{l}, titleRefs); err != nil {
+	if err := Export(&buf, format, []rights.License{l}, titleRefs, nil); err != nil {
 		t.Fatalf("export: %v", err)
 	}
 	return buf.Bytes()
@@ -34,32 +34,52 @@ func exportOne(t *testing.T, format string, l rights.License) []byte {
 
 func TestExportCSVLayout(t *testing.T) {
 	l := rights.License{ID: 3, TitleID: usAndThem, Licensor: "Hualu Films", Licensee: "Lineup", Type: rights.TVOD,
-		Territories: []string{"EU"}, Excluded: []string{"FR", "DE"},
+		Territories: []string{"EU", "CH"}, Excluded: []string{"FR", "DE"},
 		Start: rights.DateMoment(2018, time.June, 22), End: rights.InstantMoment(time.Date(2019, 1, 1, 0, 0, 0, 0, time.FixedZone("", 8*3600))),
 		Exclusive: true, ExternalID: "HL-9"}
 	recs, err := csv.NewReader(bytes.NewReader(exportOne(t, "csv", l))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(recs[0], ","); got != "DisplayName,Territory,WorkType,EntryType,TitleInternalAlias,LicenseType,Start,End,ContentID,AvailID,AltID,Exclusive,BrandingRights,Licensee" {
+	if got := strings.Join(recs[0], ","); got != "DisplayName,Territory,TerritoryExclusion,WorkType,EntryType,TitleInternalAlias,TitleDisplayUnlimited,ReleaseYear,LicenseType,Start,End,ContentID,AvailID,AltID,Exclusive,BrandingRights,Licensee" {
 		t.Errorf("the CSV must start with the EMA column names, got %s", got)
 	}
-	if len(recs) != 1+25 {
-		t.Fatalf("one row per covered country (EU less FR and DE is 25), got %d rows", len(recs)-1)
+	if len(recs) != 1+2 {
+		t.Fatalf("one row per territory as entered (EU with its exclusions, CH), got %d rows", len(recs)-1)
 	}
-	want := "Hualu Films,AT,Movie,Full Extract,Us and Them,VOD,2018-06-22,2019-01-01T00:00:00+08:00,md:cid:org:hualu:us-and-them,HL-9,UAT-2018,Yes,No,Lineup"
-	if got := strings.Join(recs[1], ","); got != want {
-		t.Errorf("values must be written as entered, TVOD as VOD:\n got %s\nwant %s", got, want)
+	want := []string{
+		"Hualu Films,EU,\"FR, DE\",Movie,Full Extract,Us and Them,,,VOD,2018-06-22,2019-01-01T00:00:00+08:00,md:cid:org:hualu:us-and-them,HL-9,UAT-2018,Yes,No,Lineup",
+		"Hualu Films,CH,,Movie,Full Extract,Us and Them,,,VOD,2018-06-22,2019-01-01T00:00:00+08:00,md:cid:org:hualu:us-and-them,,UAT-2018,Yes,No,Lineup",
 	}
-	for _, r := range recs[1:] {
-		if r[1] == "FR" || r[1] == "DE" {
-			t.Errorf("excluded territory %s must not be written", r[1])
+	lines := strings.Split(strings.TrimSpace(string(exportOne(t, "csv", l))), "\n")
+	for i, w := range want {
+		if got := strings.TrimSpace(lines[i+1]); got != w {
+			t.Errorf("row %d: values must be written as entered, TVOD as VOD, exclusions inside their territory, the AvailID once:\n got %s\nwant %s", i+1, got, w)
 		}
 	}
 	l.End = rights.Moment{}
 	recs, _ = csv.NewReader(bytes.NewReader(exportOne(t, "csv", l))).ReadAll()
-	if recs[1][7] != "Open" {
-		t.Errorf("an open end must be written Open, got %q", recs[1][7])
+	if recs[1][10] != "Open" {
+		t.Errorf("an open end must be written Open, got %q", recs[1][10])
+	}
+}
+
+func TestExportRowsOwnAvailIDs(t *testing.T) {
+	l := wantFixture()[0]
+	var buf bytes.Buffer
+	rows := func(rights.License) []ExportRow {
+		return []ExportRow{{Territory: "CN", AvailID: "HL-0001"}, {Territory: "CN", AvailID: "HL-0002"}, {Territory: "HK", AvailID: "HL-0003"}}
+	}
+	if err := Export(&buf, "csv", []rights.License{l}, titleRefs, rows); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := csv.NewReader(&buf).ReadAll()
+	var got []string
+	for _, r := range recs[1:] {
+		got = append(got, r[1]+"="+r[12])
+	}
+	if want := "CN=HL-0001 CN=HL-0002 HK=HL-0003"; strings.Join(got, " ") != want {
+		t.Errorf("every avail of a license must be written on its own row with its own AvailID: got %v, want %s", got, want)
 	}
 }
 
@@ -75,10 +95,10 @@ func TestExportXLSXLayout(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the workbook must have an Avails sheet: %v", err)
 	}
-	if rows[0][0] != "Avail" || rows[0][2] != "AvailAsset" || rows[1][0] != "DisplayName" || rows[1][1] != "Territory" {
+	if rows[0][0] != "Avail" || rows[0][3] != "AvailAsset" || rows[1][0] != "DisplayName" || rows[1][1] != "Territory" {
 		t.Errorf("row 1 must hold the EMA group labels and row 2 the column names: %v / %v", rows[0], rows[1])
 	}
-	if len(rows) != 2+5 || rows[2][1] != "CN" || rows[2][6] != "2018-06-22" || rows[2][7] != "Open" {
+	if len(rows) != 2+5 || rows[2][1] != "CN" || rows[2][9] != "2018-06-22" || rows[2][10] != "Open" {
 		t.Errorf("the avails must follow from row 3, dates as text: %v", rows[2:])
 	}
 }
@@ -100,7 +120,7 @@ func TestExportRefuses(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			err := Export(&buf, tc.format, []rights.License{tc.l}, titleRefs)
+			err := Export(&buf, tc.format, []rights.License{tc.l}, titleRefs, nil)
 			if err == nil || !strings.Contains(err.Error(), tc.says) {
 				t.Fatalf("export must refuse and name %q, got %v", tc.says, err)
 			}

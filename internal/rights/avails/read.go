@@ -34,6 +34,8 @@ type row struct {
 // table is a sheet reduced to what build needs: where each known column is,
 // and the data rows below the column names.
 type table struct {
+	// sheet is the worksheet's name in a workbook, "" for a CSV file.
+	sheet     string
 	headerRow int
 	cols      map[string]int
 	rows      []row
@@ -52,6 +54,20 @@ func (t *table) cell(r row, col string) string {
 	return strings.TrimSpace(r.cells[i])
 }
 
+// cells returns the row's non-blank cells by column name (the known
+// columns; others are not kept).
+func (t *table) cells(r row) map[string]string {
+	m := make(map[string]string, len(t.cols))
+	for name, i := range t.cols {
+		if i < len(r.cells) {
+			if v := strings.TrimSpace(r.cells[i]); v != "" {
+				m[name] = v
+			}
+		}
+	}
+	return m
+}
+
 // has reports whether the sheet has a column.
 func (t *table) has(col string) bool {
 	_, ok := t.cols[col]
@@ -62,6 +78,7 @@ func (t *table) has(col string) bool {
 // header in the first rows, then keeps the data rows, skipping blank and
 // comment rows and counting the rest against the limit.
 type collector struct {
+	sheet   string
 	maxRows int
 	seen    int // rows looked at so far
 	t       *table
@@ -75,7 +92,7 @@ func (c *collector) add(num int, cells []string) bool {
 	c.seen++
 	if c.t == nil {
 		if cols, ok := headerColumns(cells); ok {
-			c.t = &table{headerRow: num, cols: cols}
+			c.t = &table{sheet: c.sheet, headerRow: num, cols: cols}
 			return true
 		}
 		return num < headerScan
@@ -100,22 +117,31 @@ func (c *collector) result() (*table, error) {
 			strings.Join(requiredColumns, ", "), headerScan)}}}
 	}
 	if c.tooMany {
-		return nil, &SheetError{Problems: []Problem{{Reason: fmt.Sprintf(
-			"the sheet has more than %d data rows: split it into smaller sheets", c.maxRows)}}}
+		return nil, tooManyRows(c.maxRows)
 	}
 	return c.t, nil
 }
 
-// skippable reports whether a row is blank or a comment ("//" first).
+// skippable reports whether a row is blank, a comment ("//" in its first
+// non-blank cell) or a row of field hints as EMA templates carry under the
+// column names ("//REQ", "//Opt", "//Cond"...: half or more of its
+// non-blank cells start with "//", whatever the first one says).
 func skippable(cells []string) bool {
+	filled, hints := 0, 0
 	for _, c := range cells {
 		c = strings.TrimSpace(c)
 		if c == "" {
 			continue
 		}
-		return strings.HasPrefix(c, "//")
+		if filled == 0 && strings.HasPrefix(c, "//") {
+			return true
+		}
+		filled++
+		if strings.HasPrefix(c, "//") {
+			hints++
+		}
 	}
-	return true
+	return filled == 0 || 2*hints >= filled
 }
 
 // isHeaderAgain reports whether a row repeats the column names, as sheets
@@ -125,10 +151,21 @@ func isHeaderAgain(cells []string) bool {
 	return ok
 }
 
+// errTooManyRows stops the reading of one worksheet of a workbook that
+// passes the limit; readXLSX reports it for the whole workbook.
+var errTooManyRows = errors.New("too many rows")
+
+// tooManyRows is the problem of a workbook whose sheets hold more data rows
+// together than the limit.
+func tooManyRows(maxRows int) error {
+	return &SheetError{Problems: []Problem{{Reason: fmt.Sprintf(
+		"the sheet has more than %d data rows: split it into smaller sheets", maxRows)}}}
+}
+
 // readCSV reads a CSV sheet: UTF-8 (a byte-order mark is allowed), fields
 // separated by commas, or by semicolons or tabs when those are what the
 // first lines use.
-func readCSV(ctx context.Context, r io.Reader, name string, maxRows int) (*table, error) {
+func readCSV(ctx context.Context, r io.Reader, name string, maxRows int) ([]*table, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("avails: read %s: %w", name, err)
@@ -184,7 +221,11 @@ func readCSV(ctx context.Context, r io.Reader, name string, maxRows int) (*table
 			break
 		}
 	}
-	return c.result()
+	t, err := c.result()
+	if err != nil {
+		return nil, err
+	}
+	return []*table{t}, nil
 }
 
 // sniffDelimiter picks the field separator the first lines use most:
@@ -202,10 +243,13 @@ func sniffDelimiter(data []byte) rune {
 	return best
 }
 
-// readXLSX reads the first worksheet that has a row of EMA column names.
-// Cells are read raw, so that dates formatted as dates arrive as Excel
-// serial day numbers rather than in the workbook's display format.
-func readXLSX(ctx context.Context, r io.Reader, name string, maxRows int) (*table, error) {
+// readXLSX reads every worksheet that has a row of EMA column names (an
+// EMA workbook may split its avails over several sheets, and put
+// instructions or lists of values on others). maxRows bounds the data rows
+// of all sheets together. Cells are read raw, so that dates formatted as
+// dates arrive as Excel serial day numbers rather than in the workbook's
+// display format.
+func readXLSX(ctx context.Context, r io.Reader, name string, maxRows int) ([]*table, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("avails: read %s: %w", name, err)
@@ -230,19 +274,28 @@ func readXLSX(ctx context.Context, r io.Reader, name string, maxRows int) (*tabl
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		date1904 = *props.Date1904
 	}
+	var out []*table
+	left := maxRows
 	for _, sheet := range sheets {
-		t, found, err := readWorksheet(ctx, f, sheet, maxRows)
+		t, found, err := readWorksheet(ctx, f, sheet, left)
 		if !found && err == nil {
 			continue
 		}
 		if err != nil {
+			if errors.Is(err, errTooManyRows) {
+				return nil, tooManyRows(maxRows)
+			}
 			return nil, err
 		}
 		t.date1904 = date1904
-		return t, nil
+		left -= len(t.rows)
+		out = append(out, t)
 	}
-	_, err = (&collector{}).result()
-	return nil, err
+	if len(out) == 0 {
+		_, err = (&collector{}).result()
+		return nil, err
+	}
+	return out, nil
 }
 
 // readWorksheet reads one worksheet; found is false, with a nil error, when
@@ -253,7 +306,7 @@ func readWorksheet(ctx context.Context, f *excelize.File, sheet string, maxRows 
 		return nil, false, fmt.Errorf("avails: read worksheet %q: %w", sheet, err)
 	}
 	defer rows.Close()
-	c := &collector{maxRows: maxRows}
+	c := &collector{sheet: sheet, maxRows: maxRows}
 	for rows.Next() {
 		if c.seen%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -274,10 +327,13 @@ func readWorksheet(ctx context.Context, f *excelize.File, sheet string, maxRows 
 	if c.t == nil {
 		return nil, false, nil
 	}
+	if c.tooMany {
+		return nil, true, errTooManyRows
+	}
 	t, err = c.result()
 	return t, true, err
 }
 
 func unreadable(sheet string, rowNum int, err error) error {
-	return &SheetError{Problems: []Problem{{Row: rowNum, Reason: fmt.Sprintf("worksheet %q cannot be read: %v", sheet, err)}}}
+	return &SheetError{Problems: []Problem{{Sheet: sheet, Row: rowNum, Reason: fmt.Sprintf("worksheet %q cannot be read: %v", sheet, err)}}}
 }

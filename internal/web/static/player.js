@@ -19,6 +19,12 @@
   var hls = null, assetID = 0, thumbs = [];
 
   function say(msg) { status.textContent = msg; }
+  // msg is one of the page's translated messages (data-msg-* on #player),
+  // with its %s or %d filled in: sentences are translated whole.
+  function msg(key, arg) {
+    var m = root.dataset["msg" + key.charAt(0).toUpperCase() + key.slice(1)] || key;
+    return arg === undefined ? m : m.replace(/%[sd]/, String(arg));
+  }
   function clock(s) {
     s = Math.max(0, Math.floor(s || 0));
     var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, sec = s % 60;
@@ -72,7 +78,7 @@
   function fillSubtitles() {
     // "Off" stays first; the tracks follow in the master playlist's order.
     while (subSel.options.length > 1) subSel.remove(1);
-    hls.subtitleTracks.forEach(function (t, i) { option(subSel, i, t.name || t.lang || ("Subtitles " + (i + 1))); });
+    hls.subtitleTracks.forEach(function (t, i) { option(subSel, i, t.name || t.lang || msg("subtitles", i + 1)); });
   }
 
   function start(grant) {
@@ -80,30 +86,30 @@
     assetID = Number(src.split("/")[3]);
     if (!window.Hls || !Hls.isSupported()) {
       if (video.canPlayType("application/vnd.apple.mpegurl")) { video.src = src; }
-      else { say("This browser cannot play HLS video."); return; }
+      else { say(msg("nohls")); return; }
     } else {
       hls = new Hls({ startPosition: grant.resume_position || -1, capLevelToPlayerSize: false });
       hls.on(Hls.Events.MANIFEST_PARSED, function () {
         hls.levels.forEach(function (l, i) { option(qualSel, i, l.height + "p"); });
         audioSel.textContent = "";
-        hls.audioTracks.forEach(function (t, i) { option(audioSel, i, t.name || t.lang || ("Track " + (i + 1))); });
+        hls.audioTracks.forEach(function (t, i) { option(audioSel, i, t.name || t.lang || msg("track", i + 1)); });
         audioSel.value = String(hls.audioTrack);
         fillSubtitles();
-        video.play().catch(function () { say("Press play to start."); });
+        video.play().catch(function () { say(msg("press")); });
       });
       hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, fillSubtitles);
       hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, function () {
         if (audioSel.options.length === hls.audioTracks.length) return;
         audioSel.textContent = "";
-        hls.audioTracks.forEach(function (t, i) { option(audioSel, i, t.name || t.lang || ("Track " + (i + 1))); });
+        hls.audioTracks.forEach(function (t, i) { option(audioSel, i, t.name || t.lang || msg("track", i + 1)); });
       });
       hls.on(Hls.Events.ERROR, function (_, d) {
-        if (d.fatal) say("Playback stopped: " + (d.response && d.response.code === 403 ? "the playback link is no longer valid (the title may have left your country's lineup)." : d.details));
+        if (d.fatal) say(d.response && d.response.code === 403 ? msg("expired") : msg("stopped", d.details));
       });
       hls.loadSource(src);
       hls.attachMedia(video);
     }
-    if (grant.resume_position > 0) say("Resuming at " + clock(grant.resume_position));
+    if (grant.resume_position > 0) say(msg("resuming", clock(grant.resume_position)));
     fetch(grant.thumbnails_url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (t) { if (t) thumbs = parseThumbs(t, new URL(grant.thumbnails_url, location.href)); }).catch(function () {});
   }
@@ -117,8 +123,8 @@
   document.getElementById("fullscreen").addEventListener("click", function () {
     if (document.fullscreenElement) document.exitFullscreen(); else root.requestFullscreen();
   });
-  video.addEventListener("play", function () { playBtn.textContent = "❚❚ Pause"; });
-  video.addEventListener("pause", function () { playBtn.textContent = "▶ Play"; report("stop"); });
+  video.addEventListener("play", function () { playBtn.textContent = "❚❚ " + msg("pause"); });
+  video.addEventListener("pause", function () { playBtn.textContent = "▶ " + msg("play"); report("stop"); });
   video.addEventListener("loadedmetadata", function () { seek.max = String(Math.floor(video.duration || 0)); });
   video.addEventListener("timeupdate", function () {
     if (document.activeElement !== seek) seek.value = String(Math.floor(video.currentTime));

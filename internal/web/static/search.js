@@ -9,7 +9,7 @@
   function draw(hits, q) {
     results.textContent = "";
     if (!hits.length) {
-      if (q) { var p = document.createElement("p"); p.className = "muted"; p.textContent = "Nothing matches “" + q + "”."; results.appendChild(p); }
+      if (q) { var p = document.createElement("p"); p.className = "muted"; p.textContent = (results.dataset.msgNothing || "Nothing matches “%s”.").replace("%s", q); results.appendChild(p); }
       return;
     }
     var ol = document.createElement("ol");
@@ -21,7 +21,7 @@
       poster.appendChild(span); a.appendChild(poster); li.appendChild(a);
       if (!h.available && h.starts_at) {
         var m = document.createElement("p"); m.className = "meta when";
-        m.textContent = "From " + new Date(h.starts_at).toLocaleDateString(undefined, { day: "numeric", month: "long" });
+        m.textContent = (results.dataset.msgFrom || "From %s").replace("%s", new Date(h.starts_at).toLocaleDateString(document.documentElement.lang || undefined, { day: "numeric", month: "long" }));
         li.appendChild(m);
       }
       ol.appendChild(li);
