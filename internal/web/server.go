@@ -19,8 +19,8 @@ import (
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/editorial"
 	"github.com/lineup/lineup/internal/geo"
-	"github.com/lineup/lineup/internal/mail"
 	"github.com/lineup/lineup/internal/locale"
+	"github.com/lineup/lineup/internal/mail"
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/rights"
@@ -133,8 +133,8 @@ type Server struct {
 	signups *throttle
 	// mailWG counts mails still being sent; Wait lets tests and shutdown
 	// wait for them.
-	mailWG sync.WaitGroup
-	outages    *outages
+	mailWG  sync.WaitGroup
+	outages *outages
 }
 
 // WaitForMail waits until every mail the server started sending has been
