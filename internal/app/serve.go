@@ -72,7 +72,9 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		return err
 	}
 	defer idx.Close()
-	plays := charts.NewPlays(svc.db, charts.PlaysConfig{Log: e.log})
+	// A profile counts toward the Top 10 after two minutes of a title a day
+	// (issue 10 row 9).
+	plays := charts.NewPlays(svc.db, charts.PlaysConfig{Log: e.log, MinWatched: 2 * time.Minute})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler, err := web.New(web.Deps{
