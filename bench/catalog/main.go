@@ -153,6 +153,33 @@ func run(ctx context.Context, name, dsn string, nTitles, nLicenses, n int) {
 		timing.Check(err)
 	})
 
+	// Amend: a random license of the whole catalogue gets a new end, with
+	// the conflict check of a new license; refusals are timed too. The
+	// changes also give the as-of availability something to look back on.
+	recordedBefore := time.Now()
+	amendRefused := 0
+	amend := timing.Measure(max(n/10, 20), func() {
+		id := int64(rng.IntN(nLicenses)) + 1
+		l, err := svc.Get(ctx, id)
+		timing.Check(err)
+		if l.Status == rights.StatusWithdrawn {
+			return
+		}
+		e := base.AddDate(0, 0, rng.IntN(365*20)+400)
+		l.End = rights.DateMoment(e.Year(), e.Month(), e.Day())
+		l.Start = rights.DateMoment(2015, 1, 1)
+		_, _, err = svc.Amend(ctx, id, l, rights.Change{Actor: "bench"}, false)
+		if _, ok := err.(*rights.ConflictError); ok {
+			amendRefused++
+			return
+		}
+		timing.Check(err)
+	})
+	asOf := timing.Measure(n, func() {
+		_, err := svc.Available(ctx, rights.AvailabilityQuery{TitleID: title(), Territory: countries[rng.IntN(len(countries))], At: at(), AsOf: recordedBefore})
+		timing.Check(err)
+	})
+
 	fmt.Printf("%-34s %10s %10s %10s %14s\n", "operation", "p50", "p99", "target p99", "p99 / baseline")
 	line := func(what string, s timing.Stats, target time.Duration, baseline timing.Stats) {
 		verdict := "ok"
@@ -163,10 +190,15 @@ func run(ctx context.Context, name, dsn string, nTitles, nLicenses, n int) {
 	}
 	fmt.Printf("%-34s %10s %10s %10s %14s\n", "baseline: title by primary key", pk.P50, pk.P99, "-", "1.0x")
 	line("availability check", avail, 2*time.Millisecond, pk)
+	line("availability as_of a past moment", asOf, 5*time.Millisecond, pk)
 	for _, row := range []string{"available_now", "coming_soon", "leaving_soon"} {
 		line("lineup first page: "+row, rows[row], 50*time.Millisecond, pk)
 	}
 	fmt.Printf("%-34s %10s %10s %10s %14s\n", "baseline: one-row insert", plain.P50, plain.P99, "-", "1.0x")
 	line("license insert + conflict check", insert, 10*time.Millisecond, plain)
 	fmt.Printf("(%d of %d inserts were refused for conflicts; refusals are timed too)\n", refused, max(n/10, 20))
+	line("license amend + conflict check", amend, 10*time.Millisecond, plain)
+	fmt.Printf("(%d of %d amendments were refused for conflicts; refusals are timed too)\n", amendRefused, max(n/10, 20))
+
+	availsBench(ctx, db, svc)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lineup/lineup/internal/store"
@@ -29,6 +30,10 @@ type Profile struct {
 	// only as a hash.
 	HasPIN    bool      `json:"has_pin"`
 	CreatedAt time.Time `json:"created_at"`
+	// CaptionSize ("small", "medium", "large") and CaptionBackground
+	// ("box", "none") are how the profile wants subtitles drawn.
+	CaptionSize       string `json:"caption_size"`
+	CaptionBackground string `json:"caption_background"`
 }
 
 // Allows reports whether a title with the given minimum age is within the
@@ -65,7 +70,7 @@ func (s *Service) AddProfile(ctx context.Context, userID int64, in ProfileInput)
 			return Profile{}, fmt.Errorf("accounts: hash PIN: %w", err)
 		}
 	}
-	p := Profile{UserID: userID, Name: in.Name, Language: in.Language, MaxAge: in.MaxAge, Kids: in.Kids,
+	p := Profile{UserID: userID, Name: in.Name, Language: in.Language, MaxAge: in.MaxAge, Kids: in.Kids, CaptionSize: "medium", CaptionBackground: "box",
 		HasPIN: pinHash != "", CreatedAt: fromMillis(millis(s.now()))}
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		lock := `SELECT id FROM users WHERE id = $1`
@@ -95,12 +100,12 @@ func (s *Service) AddProfile(ctx context.Context, userID int64, in ProfileInput)
 	return p, nil
 }
 
-const profileColumns = `id, user_id, name, language, max_age, kids, pin_hash <> '', created_at`
+const profileColumns = `id, user_id, name, language, max_age, kids, pin_hash <> '', created_at, caption_size, caption_background`
 
 func scanProfile(row interface{ Scan(...any) error }) (Profile, error) {
 	var p Profile
 	var created int64
-	if err := row.Scan(&p.ID, &p.UserID, &p.Name, &p.Language, &p.MaxAge, &p.Kids, &p.HasPIN, &created); err != nil {
+	if err := row.Scan(&p.ID, &p.UserID, &p.Name, &p.Language, &p.MaxAge, &p.Kids, &p.HasPIN, &created, &p.CaptionSize, &p.CaptionBackground); err != nil {
 		return Profile{}, err
 	}
 	p.CreatedAt = fromMillis(created)
@@ -161,6 +166,33 @@ func (s *Service) UpdateProfile(ctx context.Context, userID, profileID int64, in
 		return Profile{}, fmt.Errorf("accounts: update profile %d: %w", profileID, store.ErrNotFound)
 	}
 	return s.Profile(ctx, userID, profileID)
+}
+
+// Caption sizes and backgrounds a profile may choose.
+var (
+	CaptionSizes       = []string{"small", "medium", "large"}
+	CaptionBackgrounds = []string{"box", "none"}
+)
+
+// SetCaptionStyle sets how a profile's subtitles are drawn: size is one of
+// CaptionSizes, background one of CaptionBackgrounds; anything else is a
+// *FieldError and changes nothing. Errors are otherwise as for Profile.
+func (s *Service) SetCaptionStyle(ctx context.Context, userID, profileID int64, size, background string) error {
+	if !slices.Contains(CaptionSizes, size) {
+		return fieldErr("caption_size", size, "caption size must be small, medium or large")
+	}
+	if !slices.Contains(CaptionBackgrounds, background) {
+		return fieldErr("caption_background", background, "caption background must be box or none")
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE profiles SET caption_size = $1, caption_background = $2 WHERE id = $3 AND user_id = $4`,
+		size, background, profileID, userID)
+	if err != nil {
+		return fmt.Errorf("accounts: set caption style: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("accounts: set caption style of profile %d: %w", profileID, store.ErrNotFound)
+	}
+	return nil
 }
 
 // DeleteProfile removes a profile with its My List and progress; sessions

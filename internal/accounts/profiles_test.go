@@ -138,11 +138,12 @@ func TestProfilesBelongToTheirAccount(t *testing.T) {
 		pa := mustProfile(t, s, a.ID, accounts.ProfileInput{Name: "A", Language: "en", MaxAge: 21, PIN: "1111"})
 		in := accounts.ProfileInput{Name: "Taken", Language: "en", MaxAge: 21}
 		checks := map[string]error{
-			"Profile":       func() error { _, err := s.Profile(ctx, b.ID, pa.ID); return err }(),
-			"UpdateProfile": func() error { _, err := s.UpdateProfile(ctx, b.ID, pa.ID, in); return err }(),
-			"SetPIN":        s.SetPIN(ctx, b.ID, pa.ID, ""),
-			"CheckPIN":      s.CheckPIN(ctx, b.ID, pa.ID, "1111"),
-			"DeleteProfile": s.DeleteProfile(ctx, b.ID, pa.ID),
+			"Profile":         func() error { _, err := s.Profile(ctx, b.ID, pa.ID); return err }(),
+			"UpdateProfile":   func() error { _, err := s.UpdateProfile(ctx, b.ID, pa.ID, in); return err }(),
+			"SetPIN":          s.SetPIN(ctx, b.ID, pa.ID, ""),
+			"CheckPIN":        s.CheckPIN(ctx, b.ID, pa.ID, "1111"),
+			"SetCaptionStyle": s.SetCaptionStyle(ctx, b.ID, pa.ID, "large", "none"),
+			"DeleteProfile":   s.DeleteProfile(ctx, b.ID, pa.ID),
 		}
 		for name, err := range checks {
 			if !errors.Is(err, store.ErrNotFound) {
@@ -221,6 +222,33 @@ func TestSelectProfileAndPIN(t *testing.T) {
 		}
 		if up.Name != "Little ones" || up.Language != "pt-BR" || up.MaxAge != 12 || up.HasPIN {
 			t.Errorf("UpdateProfile changes name, language and limit but never the PIN: %+v", up)
+		}
+	})
+}
+
+func TestCaptionStyle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := newService(t, db, newClock())
+		u := mustUser(t, s, "c@example.com", "correct horse")
+		p := mustProfile(t, s, u.ID, accounts.ProfileInput{Name: "小明", Language: "zh", MaxAge: 21})
+		if p.CaptionSize != "medium" || p.CaptionBackground != "box" {
+			t.Errorf("a new profile's captions are medium on a box, got %q on %q", p.CaptionSize, p.CaptionBackground)
+		}
+		if err := s.SetCaptionStyle(ctx, u.ID, p.ID, "large", "none"); err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range [][2]string{{"huge", "box"}, {"large", "pink"}} {
+			var inv interface {
+				InvalidField() (string, string, string)
+			}
+			if err := s.SetCaptionStyle(ctx, u.ID, p.ID, bad[0], bad[1]); !errors.As(err, &inv) {
+				t.Errorf("caption style %v must be refused naming the field, got %v", bad, err)
+			}
+		}
+		got, err := s.Profile(ctx, u.ID, p.ID)
+		if err != nil || got.CaptionSize != "large" || got.CaptionBackground != "none" {
+			t.Errorf("the caption style must be kept, and a refused change must change nothing: %+v, %v", got, err)
 		}
 	})
 }

@@ -32,13 +32,13 @@ func commands() []command {
 	return []command{
 		{"serve", "[--role all|web|worker]", "run the web server and/or the encode workers", runServe},
 		{"demo", "", "load the demo catalogue and serve it", runDemo},
-		{"migrate", "", "apply pending database migrations", runMigrate},
+		{"migrate", "[status]", "apply pending database migrations, or list each one's state", runMigrate},
 		{"ingest", "FILE --title ID [--audio LANG=FILE] [--subtitle LANG=FILE]", "ingest a film and encode it", runIngest},
 		{"user", "add --email E [--password-file F] [--admin]  (password on stdin)", "add an account", runUser},
 		{"config", "[--json]", "print the effective configuration, secrets masked", runConfig},
 		{"titles", "add|list|show", "manage the catalogue", runTitles},
-		{"licenses", "add|list|check|conflicts", "manage licenses", runLicenses},
-		{"avails", "import FILE|export", "EMA Avails sheets in and out", runAvails},
+		{"licenses", "add|list|check|conflicts|amend|terminate|withdraw|history", "manage licenses and their changes", runLicenses},
+		{"avails", "import [--dry-run] FILE|export", "EMA Avails sheets in and out", runAvails},
 		{"availability", "--title ID --territory CC [--at T]", "can the service stream a title there and then?", runAvailability},
 		{"lineup", "--territory CC [--at T]", "the lineup rows of a territory", runLineup},
 		{"boxoffice", "import FILE|rates FILE|show --title ID", "box-office grosses in and out", runBoxoffice},
@@ -135,6 +135,7 @@ type services struct {
 	db        *store.DB
 	catalog   *catalog.Service
 	rights    *rights.Service
+	events    *eventSink // rights events to the webhook, once one is set up
 	boxoffice *charts.BoxOffice
 	editorial *editorial.Service
 }
@@ -154,6 +155,7 @@ func (e *env) open(ctx context.Context) (*services, error) {
 	if n > 0 {
 		e.log.Info("migrated database", "applied", n, "database", db.Location)
 	}
+	events := &eventSink{}
 	svc := &services{
 		db:      db,
 		catalog: catalog.New(db),
@@ -162,7 +164,9 @@ func (e *env) open(ctx context.Context) (*services, error) {
 			Offered:           e.cfg.LicenseTypes,
 			ComingSoonHorizon: time.Duration(e.cfg.ComingSoonDays) * 24 * time.Hour,
 			LeavingSoonWithin: e.cfg.LeavingSoonDays,
+			Notify:            events.notify,
 		}),
+		events: events,
 	}
 	svc.boxoffice = charts.NewBoxOffice(db, charts.Config{Resolve: charts.CatalogResolver(svc.catalog)})
 	svc.editorial = editorial.New(db, svc.catalog)
@@ -170,6 +174,9 @@ func (e *env) open(ctx context.Context) (*services, error) {
 }
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "status" {
+		return runMigrateStatus(ctx, e, args[1:])
+	}
 	_, parse := e.flags("migrate")
 	if err := parse(args); err != nil {
 		return err

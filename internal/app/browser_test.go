@@ -46,6 +46,13 @@ type browserService struct {
 
 func startBrowserService(t *testing.T) browserService {
 	t.Helper()
+	return startBrowserServiceWith(t, map[string]string{"LINEUP_SIGNUP": "false"})
+}
+
+// startBrowserServiceWith starts the browser tests' service with env added
+// to (or replacing) its environment.
+func startBrowserServiceWith(t *testing.T, extra map[string]string) browserService {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
 	c := newCLI(t, filepath.Join(dir, "lineup.db"))
@@ -54,6 +61,9 @@ func startBrowserService(t *testing.T) browserService {
 		"LINEUP_TRUSTED_PROXIES": "127.0.0.1/32, ::1/128", "LINEUP_COUNTRY_HEADER": "X-Test-Country",
 		"LINEUP_DEFAULT_TERRITORY": "US",
 	} {
+		c.env[k] = v
+	}
+	for k, v := range extra {
 		c.env[k] = v
 	}
 	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return c.env[k] }}
@@ -69,7 +79,9 @@ func startBrowserService(t *testing.T) browserService {
 		t.Fatal(err)
 	}
 	title, err := rt.catalog.CreateTitle(ctx, catalog.Title{OriginalTitle: "后来的我们", OriginalLanguage: "zh", Year: 2018,
-		Localizations: []catalog.Localization{{Language: "en", Title: "Us and Them", Synopsis: "Two strangers meet on a train home."}}})
+		Localizations: []catalog.Localization{{Language: "en", Title: "Us and Them", Synopsis: "Two strangers meet on a train home."},
+			{Language: "zh", Title: "后来的我们", Synopsis: "春节回家的火车上，一对年轻男女相遇。"},
+			{Language: "zh-Hant", Title: "後來的我們", Synopsis: "春節回家的火車上，一對年輕男女相遇。"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

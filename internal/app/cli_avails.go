@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/lineup/lineup/internal/rights/avails"
 )
@@ -17,12 +20,13 @@ func runAvails(ctx context.Context, e *env, args []string) error {
 func availsImport(ctx context.Context, e *env, args []string) error {
 	fs, parse := e.flags("avails import")
 	force := fs.Bool("force", false, "store licenses despite conflicts (recorded)")
+	dryRun := fs.Bool("dry-run", false, "report what the import would do, and store nothing")
 	licensor := fs.String("licensor", "Unknown licensor", "licensor for rows that name none")
 	if err := parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: lineup avails import FILE.xlsx|FILE.csv", ErrUsage)
+		return fmt.Errorf("%w: lineup avails import [--dry-run] [--force] FILE.xlsx|FILE.csv", ErrUsage)
 	}
 	path := fs.Arg(0)
 	f, err := os.Open(path)
@@ -35,25 +39,74 @@ func availsImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer svc.db.Close()
-	ls, err := avails.Parse(ctx, f, filepath.Base(path), avails.Options{
-		Licensor: *licensor,
-		Licensee: e.cfg.Licensee,
-		Resolve: func(ctx context.Context, ref avails.TitleRef) (int64, error) {
-			return svc.catalog.ResolveTitleRef(ctx, ref.ContentID, ref.AltID, ref.Alias)
-		},
+	actor := "cli"
+	if u := os.Getenv("USER"); u != "" {
+		actor = "cli:" + u
+	}
+	im := avails.NewImporter(svc.db, svc.catalog, svc.rights, nil)
+	rep, err := im.Import(ctx, f, filepath.Base(path), avails.ImportOptions{
+		Options: avails.Options{Licensor: *licensor, Licensee: e.cfg.Licensee},
+		Force:   *force, DryRun: *dryRun, Actor: actor,
 	})
 	if err != nil {
 		return err
 	}
-	stored, err := svc.rights.AddAll(ctx, ls, *force)
-	if err != nil {
-		return err
-	}
 	if e.json {
-		return writeJSON(e.stdout, map[string]any{"imported": len(stored), "licenses": stored})
+		return writeJSON(e.stdout, rep)
 	}
-	fmt.Fprintf(e.stdout, "imported %d license(s) from %s\n", len(stored), path)
+	writeAvailsReport(e.stdout, rep)
 	return nil
+}
+
+// writeAvailsReport prints an import's report for a person: the summary,
+// then each license created, amended or withdrawn, each row to be
+// announced or set aside with its reason, and each title created.
+func writeAvailsReport(w io.Writer, rep *avails.Report) {
+	fmt.Fprintf(w, "%s: %s\n", rep.File, rep.Summary())
+	lic := func(verb string, cs []avails.LicenseChange) {
+		for _, c := range cs {
+			id := "new license"
+			if c.LicenseID != 0 {
+				id = fmt.Sprintf("license %d", c.LicenseID)
+			}
+			terr := strings.Join(c.Territories, ", ")
+			if len(c.Excluded) > 0 {
+				terr += " except " + strings.Join(c.Excluded, ", ")
+			}
+			fmt.Fprintf(w, "  %s %s: %q %s %s, %s (rows %s)", verb, id, c.Title, c.Type, terr, c.Window, strings.Join(c.Rows, ", "))
+			if c.Why != "" {
+				fmt.Fprintf(w, ": %s", c.Why)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	lic("created", rep.Created)
+	lic("amended", rep.Amended)
+	lic("withdrew", rep.Withdrawn)
+	for _, n := range rep.ToBeAnnounced {
+		fmt.Fprintf(w, "  row %s (%s, %s): %s\n", n.Row, n.Title, n.Territory, n.Reason)
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(w, "  row %s (%s, %s): %s\n", n.Row, n.Title, n.Territory, n.Reason)
+	}
+	for _, a := range rep.SetAside {
+		row := strconv.Itoa(a.Row)
+		if a.Sheet != "" {
+			row = a.Sheet + "!" + row
+		}
+		fmt.Fprintf(w, "  set aside row %s (%s): %s\n", row, a.Title, a.Reason)
+	}
+	for _, t := range rep.TitlesCreated {
+		id := "new title"
+		if t.ID != 0 {
+			id = fmt.Sprintf("title %d", t.ID)
+		}
+		fmt.Fprintf(w, "  created %s %q", id, t.Name)
+		if t.Year != 0 {
+			fmt.Fprintf(w, " (%d)", t.Year)
+		}
+		fmt.Fprintf(w, ", metadata pending, from rows %s\n", strings.Join(t.Rows, ", "))
+	}
 }
 
 func availsExport(ctx context.Context, e *env, args []string) error {
@@ -74,14 +127,16 @@ func availsExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	ls := avails.Digital(all)
-	titles, err := svc.catalog.GetTitles(ctx, avails.TitleIDs(ls))
+	refs, err := avails.TitleRefs(ctx, svc.catalog, avails.TitleIDs(ls))
+	if err != nil {
+		return err
+	}
+	rows, err := avails.NewImporter(svc.db, svc.catalog, svc.rights, nil).ExportRows(ctx, ls)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := avails.Export(&buf, *format, ls, func(id int64) avails.TitleRef {
-		return avails.TitleRef{ContentID: titles[id].ContentID(), Alias: titles[id].OriginalTitle}
-	}, nil); err != nil {
+	if err := avails.Export(&buf, *format, ls, refs, rows); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -14,7 +14,8 @@ import (
 func runLicenses(ctx context.Context, e *env, args []string) error {
 	add := func(ctx context.Context, e *env, args []string) error { return licensesAdd(ctx, e, args, false) }
 	check := func(ctx context.Context, e *env, args []string) error { return licensesAdd(ctx, e, args, true) }
-	return subcommand(ctx, e, "licenses", args, []sub{{"add", add}, {"list", licensesList}, {"check", check}, {"conflicts", licensesConflicts}})
+	return subcommand(ctx, e, "licenses", args, []sub{{"add", add}, {"list", licensesList}, {"check", check}, {"conflicts", licensesConflicts},
+		{"amend", licensesAmend}, {"terminate", licensesTerminate}, {"withdraw", licensesWithdraw}, {"history", licensesHistory}})
 }
 
 // licenseFlags registers the flags that describe a license and returns a
@@ -31,6 +32,7 @@ func licenseFlags(fs *flag.FlagSet, e *env) func() (rights.License, error) {
 	exclusive := fs.Bool("exclusive", false, "exclusive grant")
 	branding := fs.Bool("original-branding", false, "the service may present it as its Original")
 	external := fs.String("external-id", "", "an outside reference (an Avails AvailID)")
+	zone := fs.String("zone", "", "an IANA time zone for the license's dates (default: each territory's own)")
 	fs.Var(&holdbacks, "holdback", "TYPES:TERRITORIES:UNTIL, e.g. SVOD+AVOD:CN:2018-10-28 (repeatable; types and territories joined by +)")
 	return func() (rights.License, error) {
 		l := rights.License{
@@ -38,7 +40,7 @@ func licenseFlags(fs *flag.FlagSet, e *env) func() (rights.License, error) {
 			// licensee unless the operator names another.
 			TitleID: *title, Licensor: *licensor, Licensee: e.cfg.Licensee,
 			Territories: territories, Excluded: excluded,
-			Exclusive: *exclusive, OriginalBranding: *branding, ExternalID: *external,
+			Exclusive: *exclusive, OriginalBranding: *branding, ExternalID: *external, Zone: *zone,
 		}
 		t, err := rights.ParseLicenseType(*typ)
 		if err != nil {
@@ -171,6 +173,9 @@ func licensesList(ctx context.Context, e *env, args []string) error {
 		}
 		if l.Forced {
 			flags = append(flags, "FORCED")
+		}
+		if l.Status != "" && l.Status != rights.StatusActive {
+			flags = append(flags, strings.ToUpper(string(l.Status)))
 		}
 		end := l.End.String()
 		if end == "" {

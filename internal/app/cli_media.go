@@ -25,16 +25,23 @@ func (t trackFlag) tracks(kind string) ([]media.Track, []*os.File, error) {
 	var out []media.Track
 	var files []*os.File
 	for _, v := range t {
+		// LANG=FILE, or LANG,charset=CHARSET=FILE for a subtitle file
+		// whose text encoding detection cannot tell.
+		charset := ""
+		if l, rest, ok := strings.Cut(v, ",charset="); ok && kind == "subtitle" {
+			charset, v, _ = strings.Cut(rest, "=")
+			v = l + "=" + v
+		}
 		lang, path, ok := strings.Cut(v, "=")
 		if !ok || lang == "" || path == "" {
-			return nil, files, fmt.Errorf("%w: --%s %q: write LANG=FILE, such as zh=chinese.aac", ErrUsage, kind, v)
+			return nil, files, fmt.Errorf("%w: --%s %q: write LANG=FILE, such as zh=chinese.aac (subtitles: zh,charset=big5=names.srt)", ErrUsage, kind, v)
 		}
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, files, err
 		}
 		files = append(files, f)
-		out = append(out, media.Track{Language: lang, Filename: filepath.Base(path), Reader: f})
+		out = append(out, media.Track{Language: lang, Filename: filepath.Base(path), Reader: f, Charset: charset})
 	}
 	return out, files, nil
 }
@@ -44,7 +51,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	title := fs.Int64("title", 0, "the title the film belongs to")
 	var audio, subs trackFlag
 	fs.Var(&audio, "audio", "an extra audio track, LANG=FILE (repeatable)")
-	fs.Var(&subs, "subtitle", "a subtitle file, LANG=FILE: SRT, WebVTT or ASS (repeatable)")
+	fs.Var(&subs, "subtitle", "a subtitle file, LANG=FILE or LANG,charset=CHARSET=FILE: SRT, WebVTT or ASS (repeatable)")
 	wait := fs.Bool("wait", true, "encode here and wait, drawing a progress bar (false: queue it for the workers)")
 	// Flags may come after the file, as in `lineup ingest film.mp4 --title 1`.
 	var file string
@@ -120,14 +127,32 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// progressBar draws one line that rewrites itself: state, a bar, percent
-// and speed.
+// progressBar shows an encode's progress. On a terminal it draws one line
+// that rewrites itself (state, a bar, percent and speed); anywhere else (a
+// log file, a pipe, systemd's journal) carriage returns would pile up, so it
+// writes a plain line when the state changes and at every tenth of the way.
 type progressBar struct {
-	w     io.Writer
-	start time.Time
+	w        io.Writer
+	start    time.Time
+	terminal bool
+	// lastState and lastStep are what the last plain line said.
+	lastState string
+	lastStep  int
 }
 
-func newProgressBar(w io.Writer) *progressBar { return &progressBar{w: w, start: time.Now()} }
+func newProgressBar(w io.Writer) *progressBar {
+	return &progressBar{w: w, start: time.Now(), terminal: isTerminal(w), lastStep: -1}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
 
 func (p *progressBar) draw(state string, pct, speed float64) {
 	const width = 30
@@ -137,10 +162,25 @@ func (p *progressBar) draw(state string, pct, speed float64) {
 	if speed > 0 {
 		sp = fmt.Sprintf(" %.1f× realtime", speed)
 	}
-	fmt.Fprintf(p.w, "\r%-10s [%s%s] %5.1f%%%s  %s   ", state, strings.Repeat("#", n), strings.Repeat(".", width-n), pct, sp, time.Since(p.start).Round(time.Second))
+	elapsed := time.Since(p.start).Round(time.Second)
+	if !p.terminal {
+		step := int(pct / 10)
+		if state == p.lastState && step == p.lastStep {
+			return
+		}
+		p.lastState, p.lastStep = state, step
+		fmt.Fprintf(p.w, "%s %5.1f%%%s  %s\n", state, pct, sp, elapsed)
+		return
+	}
+	fmt.Fprintf(p.w, "\r%-10s [%s%s] %5.1f%%%s  %s   ", state, strings.Repeat("#", n), strings.Repeat(".", width-n), pct, sp, elapsed)
 }
 
-func (p *progressBar) done() { fmt.Fprintln(p.w) }
+// done ends the bar's line on a terminal.
+func (p *progressBar) done() {
+	if p.terminal {
+		fmt.Fprintln(p.w)
+	}
+}
 
 func runUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "add" {

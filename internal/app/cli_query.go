@@ -35,10 +35,16 @@ func runAvailability(ctx context.Context, e *env, args []string) error {
 	title := fs.Int64("title", 0, "title ID")
 	territory := fs.String("territory", "", "country code (default: the configured default territory)")
 	at := fs.String("at", "", "RFC 3339 instant (default: now)")
+	asOf := fs.String("as-of", "", "answer as the licenses were recorded at this RFC 3339 moment (default: now)")
+	zone := fs.String("zone", "", "the viewer's IANA time zone, when it is one of the territory's")
 	if err := parse(args); err != nil {
 		return err
 	}
 	terr, t, err := territoryAndAt(e, *territory, *at)
+	if err != nil {
+		return err
+	}
+	recorded, err := parseAsOf(*asOf)
 	if err != nil {
 		return err
 	}
@@ -53,7 +59,7 @@ func runAvailability(ctx context.Context, e *env, args []string) error {
 	if _, err := svc.catalog.GetTitle(ctx, *title); err != nil {
 		return err
 	}
-	a, err := svc.rights.Availability(ctx, *title, terr, t)
+	a, err := svc.rights.Available(ctx, rights.AvailabilityQuery{TitleID: *title, Territory: terr, At: t, AsOf: recorded, ViewerZone: *zone})
 	if err != nil {
 		return err
 	}
@@ -84,10 +90,15 @@ func runLineup(ctx context.Context, e *env, args []string) error {
 	row := fs.String("row", "", "only this row: available_now, coming_soon or leaving_soon")
 	cursor := fs.String("cursor", "", "next_cursor of the row, for the next page")
 	lang := fs.String("lang", "en", "language for localized titles")
+	asOf := fs.String("as-of", "", "the rows as the licenses were recorded at this RFC 3339 moment (default: now)")
 	if err := parse(args); err != nil {
 		return err
 	}
 	terr, t, err := territoryAndAt(e, *territory, *at)
+	if err != nil {
+		return err
+	}
+	recorded, err := parseAsOf(*asOf)
 	if err != nil {
 		return err
 	}
@@ -96,7 +107,7 @@ func runLineup(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer svc.db.Close()
-	l, err := svc.rights.Lineup(ctx, rights.LineupQuery{Territory: terr, At: t, Limit: *limit, Row: *row, Cursor: *cursor})
+	l, err := svc.rights.Lineup(ctx, rights.LineupQuery{Territory: terr, At: t, Limit: *limit, Row: *row, Cursor: *cursor, AsOf: recorded})
 	if err != nil {
 		return err
 	}
@@ -156,4 +167,16 @@ func prefix(rows [][]string, p string) [][]string {
 		r[0] = p + r[0]
 	}
 	return rows
+}
+
+// parseAsOf reads --as-of: zero when empty.
+func parseAsOf(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: --as-of %q: give an RFC 3339 date-time with an offset, such as 2018-06-01T00:00:00Z", ErrUsage, v)
+	}
+	return t, nil
 }

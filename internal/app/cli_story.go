@@ -79,26 +79,42 @@ func runBoxoffice(ctx context.Context, e *env, args []string) error {
 			if *territory != "" && run.Territory != *territory {
 				continue
 			}
-			total := charts.Money{Amount: run.Total, Currency: run.Currency}
-			est := ""
-			if run.TotalEstimate {
-				est = " (estimate)"
+			fmt.Fprintf(e.stdout, "%s: opened %s, %d days, total %s\n", run.Territory, run.OpeningDay, run.DaysInRelease,
+				figure(run.Total, run.Currency, run.TotalEstimate))
+			usd, usdErr := svc.boxoffice.RunInUSD(ctx, *title, run.Territory)
+			header := []string{"DAY", "DATE", "GROSS", "CUMULATIVE", ""}
+			if usdErr == nil && run.Currency != charts.USD {
+				header = []string{"DAY", "DATE", "GROSS", "CUMULATIVE", "CUMULATIVE USD", ""}
 			}
-			fmt.Fprintf(e.stdout, "%s: opened %s, %d days, total %s%s\n", run.Territory, run.OpeningDay, run.DaysInRelease, total, est)
 			var rows [][]string
-			for _, d := range run.Days {
+			for i, d := range run.Days {
 				mark := ""
 				if d.Estimate {
 					mark = "estimate"
 				}
-				rows = append(rows, []string{strconv.Itoa(d.N), d.Day, charts.Money{Amount: d.Gross, Currency: run.Currency}.String(),
-					charts.Money{Amount: d.Cumulative, Currency: run.Currency}.String(), mark})
+				// A day's gross is an estimate when either end of it is.
+				grossEstimate := d.Estimate || i > 0 && run.Days[i-1].Estimate
+				if grossEstimate {
+					mark = "estimate"
+				}
+				row := []string{strconv.Itoa(d.N), d.Day, figure(d.Gross, run.Currency, grossEstimate), figure(d.Cumulative, run.Currency, d.Estimate)}
+				if len(header) == 6 {
+					row = append(row, figure(usd.Days[i].Cumulative, charts.USD, true))
+				}
+				rows = append(rows, append(row, mark))
 			}
-			table(e.stdout, []string{"DAY", "DATE", "GROSS", "CUMULATIVE", ""}, rows)
+			table(e.stdout, header, rows)
 			for _, m := range run.Milestones(charts.RoundThresholds(run.Total, run.Currency, 6)...) {
 				if m.Reached {
 					fmt.Fprintf(e.stdout, "  passed %s on day %d (%s)\n", m.Threshold, m.N, m.Day)
 				}
+			}
+			switch {
+			case usdErr == nil && run.Currency != charts.USD && len(usd.Days) >= 10:
+				fmt.Fprintf(e.stdout, "  in US dollars at the stored rates: %s after 10 days, %s in all\n",
+					figure(usd.Days[9].Cumulative, charts.USD, true), figure(usd.Total, charts.USD, true))
+			case errors.Is(usdErr, charts.ErrNoRate):
+				fmt.Fprintf(e.stdout, "  (no exchange rate covers this run: import rates with lineup boxoffice rates FILE to see it in US dollars)\n")
 			}
 		}
 		return nil
@@ -258,4 +274,15 @@ func runTopTen(ctx context.Context, e *env, args []string) error {
 		rows = append(rows, []string{strconv.Itoa(en.Rank), name, strconv.FormatFloat(en.Views, 'f', 2, 64), strconv.FormatFloat(en.Hours, 'f', 2, 64)})
 	}
 	return e.show(top, []string{"#", "TITLE", "VIEWS", "HOURS"}, rows)
+}
+
+// figure writes an amount for the CLI's tables: in full when reported, and
+// rounded to three significant digits with "about" when it is an estimate
+// or a conversion, since such a figure is not known to the cent.
+func figure(amount int64, currency string, estimate bool) string {
+	m := charts.Money{Amount: amount, Currency: currency}
+	if estimate {
+		return "about " + m.Short()
+	}
+	return m.String()
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func runTitles(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "titles", args, []sub{{"add", titlesAdd}, {"list", titlesList}, {"show", titlesShow}})
+	return subcommand(ctx, e, "titles", args, []sub{{"add", titlesAdd}, {"list", titlesList}, {"show", titlesShow}, {"complete", titlesComplete}})
 }
 
 func titlesAdd(ctx context.Context, e *env, args []string) error {
@@ -79,7 +79,11 @@ func titlesList(ctx context.Context, e *env, args []string) error {
 	var rows [][]string
 	for _, t := range titles {
 		local, _ := t.Localized(*lang)
-		rows = append(rows, []string{strconv.FormatInt(t.ID, 10), t.OriginalTitle, local, strconv.Itoa(t.Year), t.OriginalLanguage, strings.Join(t.Genres, ", ")})
+		original := t.OriginalTitle
+		if t.MetadataPending {
+			original += " (metadata pending)"
+		}
+		rows = append(rows, []string{strconv.FormatInt(t.ID, 10), original, local, strconv.Itoa(t.Year), t.OriginalLanguage, strings.Join(t.Genres, ", ")})
 	}
 	return e.show(titles, []string{"ID", "ORIGINAL TITLE", "TITLE (" + *lang + ")", "YEAR", "LANGUAGE", "GENRES"}, rows)
 }

@@ -52,6 +52,13 @@ type Config struct {
 	MaxConnsPerAddr   int
 	// Operating a node: health, disks and retries.
 	MinFreeBytes int64
+	// The license webhook (issue 12): where to POST, the signing secret,
+	// and N of "opening / leaving in N days".
+	WebhookURL        string
+	WebhookSecret     string
+	WebhookNoticeDays int
+	// LoudnessLUFS is the loudness every audio rendition is normalised to.
+	LoudnessLUFS float64
 }
 
 // setting describes one configuration value once: its flag, its
@@ -210,6 +217,22 @@ func settings() []setting {
 			return nil
 		},
 		func(c *Config) string { return strconv.FormatInt(c.MinFreeBytes, 10) })
+	set, get = str(func(c *Config) *string { return &c.WebhookURL })
+	add(setting{flag: "webhook-url", env: "LINEUP_WEBHOOK_URL", def: "", help: "URL told of licenses created, amended, terminated, withdrawn, opening and leaving (signed, retried)"}, set, get)
+	set, get = str(func(c *Config) *string { return &c.WebhookSecret })
+	add(setting{flag: "webhook-secret", env: "LINEUP_WEBHOOK_SECRET", def: "", secret: true, help: "HMAC-SHA256 key signing each webhook delivery (required with the URL)"}, set, get)
+	set, get = num("LINEUP_WEBHOOK_NOTICE_DAYS", func(c *Config) *int { return &c.WebhookNoticeDays })
+	add(setting{flag: "webhook-notice-days", env: "LINEUP_WEBHOOK_NOTICE_DAYS", def: "7", help: "days ahead of an opening or a last day that the webhook announces it"}, set, get)
+	add(setting{flag: "loudness-lufs", env: "LINEUP_LOUDNESS_LUFS", def: "-16", help: "integrated loudness (EBU R128, LUFS) every audio rendition is normalised to"},
+		func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < -70 || f > -5 {
+				return fmt.Errorf("LINEUP_LOUDNESS_LUFS must be a loudness between -70 and -5 LUFS, such as -16 or -23, not %q", v)
+			}
+			c.LoudnessLUFS = f
+			return nil
+		},
+		func(c *Config) string { return strconv.FormatFloat(c.LoudnessLUFS, 'f', -1, 64) })
 	out = append(out, accountSettings()...)
 	return out
 }

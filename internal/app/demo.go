@@ -50,6 +50,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if _, err := rt.boxoffice.Add(ctx, charts.DemoGrosses(sum.Titles), charts.DemoOrigin); err != nil {
 			return fmt.Errorf("demo: box office: %w", err)
 		}
+		if err := rt.boxoffice.AddRates(ctx, charts.DemoRates()); err != nil {
+			return fmt.Errorf("demo: exchange rates: %w", err)
+		}
 		for _, st := range editorial.DemoStills() {
 			png, err := editorial.DemoStillPNG(st.Key)
 			if err != nil {
@@ -119,6 +122,22 @@ func (e *env) demoUsers(ctx context.Context, rt *runtime) error {
 	return nil
 }
 
+// demoLongFilm is the demo title whose sample film is long enough for
+// resume and Continue Watching to show: a viewer who stops part way has
+// something to come back to (a 10-second film always counts as finished).
+const demoLongFilm = "us-and-them"
+
+// demoSample is the sample film of a demo title: three minutes for
+// demoLongFilm, small (640×360, 15 frames a second: a ladder of low rungs)
+// so that the demo still starts within a few minutes; ten seconds at 480p
+// for the others.
+func demoSample(key, label string) media.SampleOptions {
+	if key == demoLongFilm {
+		return media.SampleOptions{Seconds: 180, Width: 640, Height: 360, FrameRate: 15, Label: label}
+	}
+	return media.SampleOptions{Seconds: 10, Width: 854, Height: 480, Label: label}
+}
+
 // demoMedia generates a short sample video for every demo title that has
 // nothing to play (two audio languages, English and Chinese subtitles),
 // ingests it and waits until every one is ready, showing progress.
@@ -154,7 +173,7 @@ func (e *env) demoMedia(ctx context.Context, rt *runtime, titles map[string]int6
 		if err := os.MkdirAll(sub, 0o750); err != nil {
 			return err
 		}
-		files, err := media.GenerateSample(ctx, e.cfg.FFmpeg, sub, media.SampleOptions{Seconds: 10, Width: 854, Height: 480, Label: label})
+		files, err := media.GenerateSample(ctx, e.cfg.FFmpeg, sub, demoSample(key, label))
 		if err != nil {
 			return fmt.Errorf("demo: sample video for %s: %w", key, err)
 		}

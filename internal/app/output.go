@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/mattn/go-runewidth"
 )
 
 func writeJSON(w io.Writer, v any) error {
@@ -18,12 +19,45 @@ func writeJSON(w io.Writer, v any) error {
 
 // table prints rows under a header, columns aligned.
 func table(w io.Writer, header []string, rows [][]string) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(header, "\t"))
-	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	// Columns are measured in screen columns, not bytes or runes (as
+	// text/tabwriter does): a Chinese character takes two, so 后来的我们
+	// is ten columns wide.
+	widths := make([]int, len(header))
+	measure := func(r []string) {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], runewidth.StringWidth(c))
+		}
 	}
-	return tw.Flush()
+	measure(header)
+	for _, r := range rows {
+		measure(r)
+	}
+	var b strings.Builder
+	line := func(r []string) {
+		for i, c := range r {
+			if i == len(r)-1 {
+				b.WriteString(c)
+				break
+			}
+			b.WriteString(c)
+			b.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
+		}
+		out := strings.TrimRight(b.String(), " ")
+		b.Reset()
+		b.WriteString(out)
+		b.WriteByte('\n')
+	}
+	var all strings.Builder
+	for _, r := range append([][]string{header}, rows...) {
+		line(r)
+		all.WriteString(b.String())
+		b.Reset()
+	}
+	_, err := io.WriteString(w, all.String())
+	return err
 }
 
 // show prints v as JSON when --json was given, else as the table rows give.

@@ -21,6 +21,7 @@ import (
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/store"
+	"github.com/lineup/lineup/internal/webhook"
 )
 
 // runtime is everything a serving or encoding process needs beyond the
@@ -36,7 +37,8 @@ type runtime struct {
 	playback *playback.Service
 	csrfKey  []byte
 	// mail sends account mails; nil without LINEUP_SMTP_URL.
-	mail *mail.SMTP
+	mail    *mail.SMTP
+	webhook *webhook.Sender // nil without LINEUP_WEBHOOK_URL
 }
 
 // close releases what openRuntime opened (the database too).
@@ -55,7 +57,7 @@ func (rt *runtime) close(ctx context.Context) {
 // job queue run workers in this process (roles worker and all); Start still
 // has to be called.
 func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
-	privateUmask()
+	ownerOnlyFiles()
 	if err := privateDir(e.cfg.DataDir); err != nil {
 		return nil, err
 	}
@@ -78,8 +80,12 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 	if rt.queue, err = jobs.New(ctx, svc.db, jobs.Config{DatabaseURL: dsn, Work: work}); err != nil {
 		return fail(err)
 	}
+	if rt.webhook, err = e.openWebhook(rt.queue, svc); err != nil {
+		return fail(err)
+	}
 	if rt.media, err = media.New(svc.db, rt.blob, rt.queue, media.Config{
 		FFmpegPath: e.cfg.FFmpeg, FFprobePath: e.cfg.FFprobe, MaxUploadBytes: e.cfg.MaxUploadBytes, Logger: e.log,
+		LoudnessLUFS: e.cfg.LoudnessLUFS,
 	}); err != nil {
 		return fail(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/geo"
+	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/web"
 )
@@ -48,7 +49,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err := rt.queue.Start(ctx); err != nil {
 			return err
 		}
+		if rt.webhook != nil {
+			if err := rt.webhook.StartScan(ctx); err != nil {
+				return err
+			}
+		}
 		e.log.Info("workers started", "role", *role)
+		go rt.media.RunCollector(ctx, time.Hour, media.DefaultCollectGrace)
 	}
 	if *role == "worker" {
 		<-ctx.Done()

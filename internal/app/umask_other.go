@@ -2,5 +2,6 @@
 
 package app
 
-// privateUmask does nothing where there is no umask.
-func privateUmask() {}
+// ownerOnlyFiles does nothing where there is no umask; privateDir still
+// makes the data folder private.
+func ownerOnlyFiles() {}

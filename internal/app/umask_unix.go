@@ -4,7 +4,8 @@ package app
 
 import "syscall"
 
-// privateUmask makes every file the process creates from now on readable
-// by its owner only, whatever library creates it (SQLite's WAL, bleve's
-// index files): the data at rest holds emails and password hashes.
-func privateUmask() { syscall.Umask(0o077) }
+// ownerOnlyFiles makes every file and folder this process creates from now
+// on readable by its own user only (umask 077), whoever creates it: SQLite's
+// WAL and shared-memory files, the search index's generations (which a
+// rebuild writes while the server runs), media and spooled uploads.
+func ownerOnlyFiles() { syscall.Umask(0o077) }

@@ -159,6 +159,7 @@ func validatePath(p string) error {
 // table is consulted after it.
 var contentTypes = map[string]string{
 	".m3u8": "application/vnd.apple.mpegurl",
+	".mpd":  "application/dash+xml",
 	".m4s":  "video/iso.segment",
 	".mp4":  "video/mp4",
 	".m4a":  "audio/mp4",

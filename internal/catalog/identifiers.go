@@ -53,9 +53,12 @@ type TitleLookup struct {
 
 // Match is what FindTitles found for one lookup: the title's ID, or 0 with
 // Why saying why no single title answers (empty when simply none does).
+// ByName is true when the title was found by its name, not by an
+// identifier: it may not carry the lookup's identifiers yet.
 type Match struct {
-	ID  int64
-	Why string
+	ID     int64
+	Why    string
+	ByName bool
 }
 
 // FindTitles looks up titles by identifiers and names, with a handful of
@@ -153,7 +156,7 @@ func (s *Service) FindTitles(ctx context.Context, lookups []TitleLookup) ([]Matc
 		}
 		switch {
 		case len(ids) == 1:
-			out[i].ID = ids[0]
+			out[i].ID, out[i].ByName = ids[0], true
 		case len(ids) > 1:
 			slices.Sort(ids)
 			out[i].Why = fmt.Sprintf("several titles are named %q (IDs %d, %d…): give an EIDR, or %s<ID> as the ContentID", strings.TrimSpace(l.Name), ids[0], ids[1], TitleRefPrefix)
@@ -201,17 +204,11 @@ func inStrings(values []string, fn func(list string, args []any) error) error {
 	}
 	for len(uniq) > 0 {
 		n := min(len(uniq), batchSize)
-		var b strings.Builder
 		args := make([]any, n)
 		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(i + 1))
 			args[i] = uniq[i]
 		}
-		if err := fn(b.String(), args); err != nil {
+		if err := fn(store.Placeholders(1, n), args); err != nil {
 			return err
 		}
 		uniq = uniq[n:]

@@ -32,10 +32,14 @@ const factsSource = "films.csv"
 var demoFilms = []demoFilm{
 	{key: "us-and-them", release: "2018-04-28", final: "1360000000", confidence: "M", points: []demoPoint{
 		{day: "2018-04-28", kind: KindDaily, amount: "280000000", source: "Maoyan", note: "day 1 gross, as reported"},
-		{day: "2018-05-01", kind: KindCumulative, amount: "785000000.01", estimate: true, source: factsSource,
-			note: "passed CNY 785M (Book of Love's total) on day 4: the least figure that passes it, not a reported number"},
+		{day: "2018-04-29", kind: KindCumulative, amount: "562104000", estimate: true, source: "Variety / EntGroup",
+			note: "two-day total of about US$88.8M as reported, in CNY at the demo's reference rate of 6.33 CNY per USD: a conversion, not a reported CNY figure"},
+		{day: "2018-05-01", kind: KindCumulative, amount: "925000000", source: "Global Times",
+			note: "days 1-4 about CNY 925M, as reported on 2018-05-02 (passed CNY 800M before 11:00 that day)"},
 		{day: "2018-05-02", kind: KindCumulative, amount: "1000000000.01", estimate: true, source: factsSource,
 			note: "passed CNY 1bn on day 5: the least figure that passes it, not a reported number"},
+		{day: "2018-05-07", kind: KindCumulative, amount: "1224222000", estimate: true, source: "Los Angeles Times / Artisan Gateway",
+			note: "US$193.4M for the first ten days (\"close to US$200M\"), in CNY at the demo's reference rate of 6.33 CNY per USD: a conversion, not a reported CNY figure"},
 	}},
 	{key: "so-young", release: "2013-04-26", final: "719000000", confidence: "M", points: []demoPoint{
 		{day: "2013-04-26", kind: KindDaily, amount: "46500000", source: factsSource, note: "day 1 gross, as reported"},
@@ -81,9 +85,10 @@ const demoRunDays = 60
 //   - Days between these points have no figure: Run interpolates them and
 //     marks them estimate.
 //
-// The facts' other statements (Us and Them's "about US$88.8M" in two days,
-// "close to US$200M" in ten) are approximate dollar figures and are not
-// stored; the demo ships no exchange rates, since the facts give none.
+// Us and Them's dollar figures ("about US$88.8M" in two days, "US$193.4M,
+// close to US$200M" in ten) are stored in CNY at the reference rate of
+// DemoRates, marked estimate with a note naming the conversion, so that the
+// run in dollars (at the same rate) shows them as reported.
 func DemoGrosses(titles map[string]int64) []Gross {
 	var out []Gross
 	for _, f := range demoFilms {
@@ -114,4 +119,16 @@ func DemoGrosses(titles map[string]int64) []Gross {
 		}
 	}
 	return out
+}
+
+// DemoRates returns the demo's exchange rate, a sourced fact: the rate the
+// reports of Us and Them's opening used, CNY 1bn = US$158M (Global Times,
+// 2018-05-02), about 6.33 CNY per US dollar, within the PBOC central parity's
+// range of late April to mid-May 2018 (about 6.28 to 6.38). It is dated the
+// day before the film's release, so it is in force for its whole run; the
+// facts give no rate for the other films' years, and their runs are not
+// converted (asking for them in dollars says so).
+func DemoRates() []Rate {
+	return []Rate{{Currency: "CNY", Day: "2018-04-27", PerUSD: "6.33",
+		Source: "Global Times 2018-05-02: CNY 1bn = US$158M (shared facts, confidence M)"}}
 }

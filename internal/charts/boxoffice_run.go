@@ -251,10 +251,28 @@ func (b *BoxOffice) derive(titleID int64, territory string, gs []Gross) Run {
 	if open < 0 {
 		return run
 	}
-	run.OpeningDay, run.OpeningGross = run.Days[open].Day, run.Days[open].Gross
-	run.DaysInRelease = len(run.Days) - open
-	run.OpeningWeekend = openingWeekend(run.Days[open:])
+	// Days before the opening (the zero a run starts from) are no day of
+	// release: a run's first day is its day 1.
+	run.Days = run.Days[open:]
+	run.OpeningDay, run.OpeningGross = run.Days[0].Day, run.Days[0].Gross
+	run.DaysInRelease = len(run.Days)
+	run.OpeningWeekend = openingWeekend(run.Days)
 	return run
+}
+
+// RunInUSD is Run converted to US dollars with the stored exchange rates
+// (see Run.InUSD). A figure dated before every stored rate of its currency
+// is an error matching ErrNoRate, a *NoRateError that says what to do.
+func (b *BoxOffice) RunInUSD(ctx context.Context, titleID int64, territory string) (Run, error) {
+	run, err := b.Run(ctx, titleID, territory)
+	if err != nil {
+		return Run{}, err
+	}
+	rates, err := loadRates(ctx, b.db, run.Currency)
+	if err != nil {
+		return Run{}, fmt.Errorf("charts: run of title %d in %s: %w", titleID, territory, err)
+	}
+	return run.InUSD(rates)
 }
 
 // openingWeekend applies the Weekend* rules to the days from the opening day

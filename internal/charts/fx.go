@@ -359,6 +359,28 @@ func loadRates(ctx context.Context, q store.Querier, currencies ...string) (*Rat
 // no rate for its currency is dated on or before its day.
 var ErrNoRate = errors.New("no exchange rate")
 
+// NoRateError says which currency and day lacked a rate. It matches
+// ErrNoRate with errors.Is, and tells the caller what to do (Unprocessable):
+// the request was fine, the stored data cannot answer it.
+type NoRateError struct {
+	Currency, Day string
+}
+
+func (e *NoRateError) Error() string {
+	return fmt.Sprintf("%s on %s: no %s rate dated on or before it: %v", e.Currency, e.Day, e.Currency, ErrNoRate)
+}
+
+// Is matches ErrNoRate.
+func (e *NoRateError) Is(target error) bool { return target == ErrNoRate }
+
+// Unprocessable says, for people, why the figures cannot be converted and
+// how to fix it.
+func (e *NoRateError) Unprocessable() string {
+	return fmt.Sprintf("no %s exchange rate dated on or before %s is stored, so these figures cannot be shown in US dollars: "+
+		"import dated rates with `lineup boxoffice rates FILE` (CSV: currency,date,per_usd,source), or ask without usd=true",
+		e.Currency, e.Day)
+}
+
 // ToUSD converts an amount in minor units of code, grossed on day, into US
 // cents at the rate in force on that day: the latest rate dated on or before
 // it. This is the policy of docs/boxoffice.md: each day's gross is converted
@@ -374,7 +396,7 @@ func (t *Rates) ToUSD(amount int64, code, day string) (int64, error) {
 	list := t.byCurrency[code]
 	i := sort.Search(len(list), func(i int) bool { return list[i].day > day })
 	if i == 0 {
-		return 0, fmt.Errorf("%s on %s: no %s rate dated on or before it: %w", code, day, code, ErrNoRate)
+		return 0, &NoRateError{Currency: code, Day: day}
 	}
 	rate := list[i-1].perUSD
 	// amount / 10^digits units ÷ rate units per dollar × 100 cents.

@@ -104,8 +104,8 @@ func TestDemoRecordsMatchTheFacts(t *testing.T) {
 		if _, ok := byTitle[ids["wolf-warrior-2"]]; ok {
 			t.Errorf("a film directed by a man is not in a record for films directed by women: %+v", tl)
 		}
-		if !ut.Estimate {
-			t.Errorf("Us and Them's day-4 total is the least figure that passes 785M, an estimate, and the reign must say so")
+		if ut.Took.Amount != 92500000000 || !ut.Estimate {
+			t.Errorf("Us and Them took the record with the CNY 925M Global Times reported for days 1-4; Book of Love's total stands on an estimated last day, so the reign is marked estimate: %+v", ut)
 		}
 		last := tl[0]
 		for _, r := range tl[1:] {
@@ -128,6 +128,9 @@ func TestDemoRunOfUsAndThem(t *testing.T) {
 	db := storetest.SQLite(t)
 	ctx := context.Background()
 	bo, ids := loadDemo(t, db)
+	if err := bo.AddRates(ctx, charts.DemoRates()); err != nil {
+		t.Fatalf("store the demo's exchange rates: %v", err)
+	}
 	run, err := bo.Run(ctx, ids["us-and-them"], "CN")
 	if err != nil {
 		t.Fatal(err)
@@ -135,14 +138,31 @@ func TestDemoRunOfUsAndThem(t *testing.T) {
 	if run.OpeningDay != "2018-04-28" || run.OpeningGross != 28000000000 {
 		t.Errorf("Us and Them opened on 2018-04-28 with CNY 280M (Maoyan): %s %d", run.OpeningDay, run.OpeningGross)
 	}
+	if len(run.Days) == 0 || run.Days[0].N != 1 || run.Days[0].Day != "2018-04-28" {
+		t.Errorf("a run starts on its day 1, the release date, never on a day 0: %+v", run.Days[:min(2, len(run.Days))])
+	}
 	day1, _ := run.On("2018-04-28")
 	if day1.Estimate || day1.Source != "Maoyan" {
 		t.Errorf("day 1 is a reported figure and keeps its source: %+v", day1)
 	}
-	for _, d := range []string{"2018-04-29", "2018-04-30", "2018-05-03"} {
-		if day, _ := run.On(d); !day.Estimate || !day.Interpolated {
-			t.Errorf("a day between reported points must be an interpolated estimate: %+v", day)
-		}
+	day2, _ := run.On("2018-04-29")
+	if !day2.Estimate || day2.Interpolated || day2.Cumulative/1e7 != 5621 {
+		t.Errorf("day 2's total is the reported US$88.8M two-day total at the reference rate, CNY 562.1M, an estimate: %+v", day2)
+	}
+	day4, _ := run.On("2018-05-01")
+	if day4.Estimate || day4.Cumulative != 92500000000 {
+		t.Errorf("days 1-4 made about CNY 925M, as Global Times reported: %+v", day4)
+	}
+	if day, _ := run.On("2018-04-30"); !day.Estimate || !day.Interpolated {
+		t.Errorf("a day between reported points must be an interpolated estimate: %+v", day)
+	}
+	day10, _ := run.On("2018-05-07")
+	if !day10.Estimate || day10.N != 10 || day10.Cumulative/1e7 != 12242 {
+		t.Errorf("day 10's total is the reported US$193.4M at the reference rate, CNY 1,224.2M, an estimate: %+v", day10)
+	}
+	day6, _ := run.On("2018-05-03")
+	if day6.Gross < 3000000000 {
+		t.Errorf("between day 5 (past CNY 1bn) and day 10 (CNY 1.22bn) the film made tens of millions a day, not %d", day6.Gross)
 	}
 	if run.Total != 136000000000 || !run.TotalEstimate {
 		t.Errorf("the final gross is CNY 1,360M on a stand-in last day, marked estimate: %d %v", run.Total, run.TotalEstimate)
@@ -150,9 +170,17 @@ func TestDemoRunOfUsAndThem(t *testing.T) {
 	if run.OpeningWeekend.Rule != charts.WeekendFirstThreeDays || !run.OpeningWeekend.Estimate {
 		t.Errorf("a Saturday opening's weekend is its first three days, here partly estimated: %+v", run.OpeningWeekend)
 	}
-	ms := run.Milestones(78500000000, 100000000000)
-	if ms[0].Day != "2018-05-01" || ms[1].Day != "2018-05-02" || ms[0].N != 4 || ms[1].N != 5 {
-		t.Errorf("Us and Them passed 785M on day 4 and 1bn on day 5: %+v", ms)
+	ms := run.Milestones(78500000000, 80000000000, 100000000000)
+	if ms[0].Day != "2018-05-01" || ms[1].Day != "2018-05-01" || ms[2].Day != "2018-05-02" || ms[0].N != 4 || ms[2].N != 5 {
+		t.Errorf("Us and Them passed 785M and 800M on day 4 and 1bn on day 5: %+v", ms)
+	}
+	usd, err := bo.RunInUSD(ctx, ids["us-and-them"], "CN")
+	if err != nil {
+		t.Fatalf("with the demo's reference rate the run must convert to US dollars: %v", err)
+	}
+	d10, _ := usd.On("2018-05-07")
+	if d10.Cumulative < 19300000000 || d10.Cumulative > 19400000000 {
+		t.Errorf("close to US$200M in its first 10 days: US$193.4M by day 10, got %d cents", d10.Cumulative)
 	}
 }
 

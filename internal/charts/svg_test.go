@@ -72,7 +72,7 @@ func TestCumulativeSVGRules(t *testing.T) {
 		{"the name is escaped", !strings.Contains(svg, "<script>") && strings.Contains(svg, "&lt;script&gt;")},
 		{"estimate stretches are dashed", strings.Contains(svg, `class="line estimate"`) && strings.Contains(svg, "stroke-dasharray")},
 		{"reported stretches are solid", strings.Contains(svg, `class="line reported"`)},
-		{"reached milestones are marked", strings.Count(svg, `class="milestone"`) == 2 && strings.Contains(svg, "CNY 785M · day 4 (estimate)")},
+		{"reached milestones are marked", strings.Count(svg, `class="milestone"`) == 2 && strings.Contains(svg, "CNY 785M · day 4<") && strings.Contains(svg, "CNY 1bn · day 5 (estimate)")},
 		{"the description says which days are estimates", strings.Contains(svg, "days are estimates")},
 		{"the chart carries its looks in attributes, not in a <style> element that a page's CSP drops", !slices.Contains(elems, "style") && strings.Contains(svg, `font-size="12"`)},
 	}

@@ -147,3 +147,22 @@ func TestDemoIsFoundInEitherScript(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoHasAMatureTitle: one demo title is rated 16+, so a kids profile
+// sees a different catalogue from everyone else.
+func TestDemoHasAMatureTitle(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	cat := catalog.New(db)
+	sum, err := Load(ctx, cat, rights.New(db, rights.Config{Licensee: "Lineup"}), "Lineup", "US", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ww, err := cat.GetTitle(ctx, sum.Titles["wolf-warrior-2"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ww.MinAge != 16 {
+		t.Errorf("the demo must have a title rated 16+ (Wolf Warrior 2), got %d+", ww.MinAge)
+	}
+}

@@ -76,6 +76,11 @@ type Result struct {
 	// Client is the client's address as found (see Locator.ClientAddr);
 	// invalid when the request's RemoteAddr was not an address.
 	Client netip.Addr `json:"-"`
+	// Zone is the viewer's IANA time zone from a GeoIP City database
+	// ("time_zone"), set only when it is one of Territory's zones (so a
+	// viewer shown their home catalogue abroad gets the home's principal
+	// zone); "" when unknown.
+	Zone string `json:"zone,omitempty"`
 }
 
 // Locator finds viewers' territories. It is safe for concurrent use; Close
@@ -85,6 +90,7 @@ type Locator struct {
 	header string
 	db     *geoip2.Reader
 	dbIPv6 bool // the database answers IPv6 lookups too
+	dbCity bool // a City database: it knows time zones
 }
 
 // New returns a Locator for cfg. It opens the GeoIP database when one is
@@ -114,6 +120,7 @@ func New(cfg Config) (*Locator, error) {
 			return nil, fmt.Errorf("geo: GeoIP database %s cannot answer country lookups: %w", cfg.DBPath, err)
 		}
 		l.db, l.dbIPv6 = db, db.Metadata().IPVersion == 6
+		l.dbCity = strings.Contains(db.Metadata().DatabaseType, "City")
 	}
 	return l, nil
 }
@@ -134,7 +141,7 @@ func (l *Locator) Close() error {
 // detected country another member state, the result is home, with
 // SourcePortability. An invalid home is an error; so is a database that
 // fails to decode.
-func (l *Locator) Territory(r *http.Request, home string) (Result, error) {
+func (l *Locator) Territory(r *http.Request, home string) (res Result, err error) {
 	if home != "" {
 		h, ok := country(home)
 		if !ok {
@@ -143,16 +150,32 @@ func (l *Locator) Territory(r *http.Request, home string) (Result, error) {
 		home = h
 	}
 	client, trusted := l.client(r)
-	res := Result{Client: client}
+	res = Result{Client: client}
+	zone := ""
 	if l.db != nil && client.IsValid() && (client.Is4() || l.dbIPv6) {
-		rec, err := l.db.Country(client)
-		if err != nil {
-			return Result{}, fmt.Errorf("geo: look up %s: %w", client, err)
+		code := ""
+		if l.dbCity {
+			rec, err := l.db.City(client)
+			if err != nil {
+				return Result{}, fmt.Errorf("geo: look up %s: %w", client, err)
+			}
+			code, zone = rec.Country.ISOCode, rec.Location.TimeZone
+		} else {
+			rec, err := l.db.Country(client)
+			if err != nil {
+				return Result{}, fmt.Errorf("geo: look up %s: %w", client, err)
+			}
+			code = rec.Country.ISOCode
 		}
-		if c, ok := country(rec.Country.ISOCode); ok {
+		if c, ok := country(code); ok {
 			res.Detected, res.Source = c, SourceGeoIP
 		}
 	}
+	defer func() {
+		if zone != "" && rights.InTerritory(zone, res.Territory) {
+			res.Zone = zone
+		}
+	}()
 	if res.Detected == "" && trusted && l.header != "" {
 		if c, ok := country(strings.ToUpper(strings.TrimSpace(r.Header.Get(l.header)))); ok {
 			res.Detected, res.Source = c, SourceHeader

@@ -12,17 +12,18 @@
 // worker claims it; when that worker stops gracefully (Stop), a job it cannot
 // finish in time is cancelled, fails this attempt and is retried within
 // seconds by any worker. When a worker is killed outright (power loss,
-// SIGKILL, out of memory) nobody fails the attempt; River's rescuer, run by
-// whichever worker process is the leader, puts a job back in the queue once
-// it has been running for longer than Config.RescueStuckJobsAfter (and its
-// JobTimeout), counted from the start of its attempt; the check runs every
-// 30 seconds. That is why RescueStuckJobsAfter must be
-// longer than any job may honestly run (it defaults to JobTimeout plus 15
-// minutes, and JobTimeout to 6 hours, enough for a feature film on a small
-// machine): a shorter value retries jobs that are still working. Workers are
-// written so that a retry starts clean and a superseded attempt cannot
-// overwrite a newer one (see media's encode worker, which fences each
-// attempt by its number).
+// SIGKILL, out of memory) nobody fails the attempt. So, while a job runs, its
+// worker beats a heartbeat every Config.Heartbeat (20 seconds) by moving the
+// job's attempted_at forward, and every working process looks every 30
+// seconds for running jobs whose heartbeat stopped more than
+// Config.RescueStuckJobsAfter ago (90 seconds) and puts them back in the
+// queue: a killed worker's job runs again within two minutes, while a film
+// that honestly encodes for hours is left alone. How long one attempt may run
+// is Config.JobTimeout (6 hours), which River enforces; River's own rescuer,
+// which counts from the start of an attempt, stays as a safety net at
+// JobTimeout plus 15 minutes. Workers are written so that a retry starts
+// clean and a superseded attempt cannot overwrite a newer one (see media's
+// encode worker, which fences each attempt by its number and staging prefix).
 package jobs
 
 import (
@@ -40,6 +41,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/lineup/lineup/internal/store"
 )
@@ -57,7 +59,9 @@ const (
 // Defaults of Config.
 const (
 	DefaultJobTimeout    = 6 * time.Hour
-	DefaultRescueMargin  = 15 * time.Minute
+	DefaultRescueAfter   = 90 * time.Second
+	DefaultHeartbeat     = 20 * time.Second
+	riverRescueMargin    = 15 * time.Minute
 	defaultStopGrace     = 10 * time.Second
 	pgMigrateAdvisoryKey = 7283511
 )
@@ -75,15 +79,19 @@ type Config struct {
 	// run at once in this process. Nil means {QueueDefault: 4,
 	// QueueEncode: 1}.
 	Queues map[string]int
-	// JobTimeout cancels a job that runs longer; 0 means
+	// JobTimeout cancels an attempt that runs longer; 0 means
 	// DefaultJobTimeout. It must be positive: River never rescues a job
-	// without a time limit, so a killed worker's job would stay stuck.
+	// without a time limit.
 	JobTimeout time.Duration
-	// RescueStuckJobsAfter is how long after its attempt began a job still
-	// marked running is taken for abandoned (its worker was killed) and
-	// retried; see the package documentation. 0 means JobTimeout plus 15
-	// minutes. It must exceed JobTimeout.
+	// RescueStuckJobsAfter is how long a running job may go without a
+	// heartbeat before it is taken for abandoned (its worker was killed)
+	// and retried; see the package documentation. 0 means
+	// DefaultRescueAfter. It must be at least three heartbeats, or a job
+	// still working would be run twice.
 	RescueStuckJobsAfter time.Duration
+	// Heartbeat is how often a worker marks the jobs it runs as alive; 0
+	// means DefaultHeartbeat.
+	Heartbeat time.Duration
 	// FetchPollInterval is how often an idle worker looks for new jobs
 	// when notifications do not wake it; 0 means River's default (1 s).
 	FetchPollInterval time.Duration
@@ -110,6 +118,10 @@ type Queue struct {
 	mu      sync.Mutex
 	started bool
 	runner  runner
+	// rescueStop ends the loop that retries dead workers' jobs, which
+	// closes rescueDone.
+	rescueStop context.CancelFunc
+	rescueDone chan struct{}
 }
 
 // runner is what the two River client types have in common.
@@ -213,11 +225,14 @@ func (c Config) normalized() (Config, error) {
 	case c.JobTimeout < 0:
 		return c, errors.New("jobs: JobTimeout must be positive: River never rescues a job without a time limit")
 	}
-	if c.RescueStuckJobsAfter == 0 {
-		c.RescueStuckJobsAfter = c.JobTimeout + DefaultRescueMargin
+	if c.Heartbeat == 0 {
+		c.Heartbeat = DefaultHeartbeat
 	}
-	if c.RescueStuckJobsAfter <= c.JobTimeout {
-		return c, fmt.Errorf("jobs: RescueStuckJobsAfter %v must be longer than JobTimeout %v, or a job still working would be run twice", c.RescueStuckJobsAfter, c.JobTimeout)
+	if c.RescueStuckJobsAfter == 0 {
+		c.RescueStuckJobsAfter = DefaultRescueAfter
+	}
+	if c.Heartbeat < 0 || c.RescueStuckJobsAfter < 3*c.Heartbeat {
+		return c, fmt.Errorf("jobs: RescueStuckJobsAfter %v must be at least three heartbeats (Heartbeat %v), or a job still working would be run twice", c.RescueStuckJobsAfter, c.Heartbeat)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -268,7 +283,8 @@ func (q *Queue) Start(ctx context.Context) error {
 		Queues:               queues,
 		Workers:              q.workers,
 		JobTimeout:           q.cfg.JobTimeout,
-		RescueStuckJobsAfter: q.cfg.RescueStuckJobsAfter,
+		RescueStuckJobsAfter: q.cfg.JobTimeout + riverRescueMargin,
+		Middleware:           []rivertype.Middleware{&heartbeat{q: q}},
 		FetchPollInterval:    q.cfg.FetchPollInterval,
 	}
 	var err error
@@ -284,6 +300,9 @@ func (q *Queue) Start(ctx context.Context) error {
 	if err := q.runner.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
+	rctx, cancel := context.WithCancel(ctx)
+	q.rescueStop, q.rescueDone = cancel, make(chan struct{})
+	go q.rescueLoop(rctx, q.rescueDone)
 	return nil
 }
 
@@ -294,6 +313,11 @@ func (q *Queue) Start(ctx context.Context) error {
 func (q *Queue) Stop(ctx context.Context) error {
 	q.mu.Lock()
 	r := q.runner
+	if q.rescueStop != nil {
+		q.rescueStop()
+		<-q.rescueDone
+		q.rescueStop = nil
+	}
 	q.mu.Unlock()
 	if r == nil {
 		return nil

@@ -126,10 +126,10 @@ func TestQueue(t *testing.T) {
 	}
 }
 
-func TestConfigRejectsRescueShorterThanTimeout(t *testing.T) {
+func TestConfigRejectsRescueShorterThanThreeHeartbeats(t *testing.T) {
 	db := storetest.SQLite(t)
-	_, err := jobs.New(t.Context(), db, jobs.Config{JobTimeout: time.Hour, RescueStuckJobsAfter: 30 * time.Minute})
+	_, err := jobs.New(t.Context(), db, jobs.Config{Heartbeat: 20 * time.Second, RescueStuckJobsAfter: 30 * time.Second})
 	if err == nil {
-		t.Fatal("RescueStuckJobsAfter shorter than JobTimeout would run live jobs twice; New must refuse it")
+		t.Fatal("RescueStuckJobsAfter shorter than three heartbeats would run live jobs twice; New must refuse it")
 	}
 }

@@ -20,6 +20,9 @@ var messages = []struct{ en, hans, hant string }{
 	{"Showing the lineup for %s", "当前显示%s的片单", "目前顯示%s的片單"},
 	{"Sign in", "登录", "登入"},
 	{"Sign out", "退出登录", "登出"},
+	{"Menu", "菜单", "選單"},
+	{"Scroll back", "向左滚动", "向左捲動"},
+	{"Scroll forward", "向右滚动", "向右捲動"},
 	{"%s · a streaming service whose catalogue follows the rights", "%s · 片库随版权而定的流媒体服务", "%s · 片庫隨版權而定的串流服務"},
 
 	// Rows and cards.
@@ -58,6 +61,9 @@ var messages = []struct{ en, hans, hant string }{
 	{"Cast and crew", "演职人员", "演職人員"},
 	{"as %s", "饰 %s", "飾 %s"},
 	{"Box office", "票房", "票房"},
+	{"Box office in %s", "%s票房", "%s票房"},
+	{"Box office in %s, in US dollars", "%s票房（美元）", "%s票房（美元）"},
+	{"At the stored exchange rates, about %[1]s after 10 days and about %[2]s in all (estimates).", "按已存汇率折算，上映10天约%[1]s，累计约%[2]s（估算）。", "按已存匯率換算，上映10天約%[1]s，累計約%[2]s（估算）。"},
 	{"%[1]s: opened %[2]s with %[3]s; %[4]s after %[5]d days.", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累计%[4]s。", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累計%[4]s。"},
 	{"%[1]s: opened %[2]s with %[3]s; an estimated %[4]s after %[5]d days.", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累计约%[4]s（估算）。", "%[1]s：%[2]s首映，首日%[3]s；上映%[5]d天累計約%[4]s（估算）。"},
 	{"Dashed stretches are estimates between reported figures.", "虚线部分是两个公布数字之间的估算。", "虛線部分是兩個公布數字之間的估算。"},
@@ -136,6 +142,17 @@ var messages = []struct{ en, hans, hant string }{
 	{"Add profile", "添加档案", "新增設定檔"},
 	{"An account has at most five profiles.", "每个账户最多有五个档案。", "每個帳號最多有五個設定檔。"},
 	{"That PIN is not right.", "PIN 码不正确。", "PIN 碼不正確。"},
+	{"Captions for %s", "%s的字幕样式", "%s的字幕樣式"},
+	{"Caption size", "字幕大小", "字幕大小"},
+	{"Small", "小", "小"},
+	{"Medium", "中", "中"},
+	{"Large", "大", "大"},
+	{"Caption background", "字幕背景", "字幕背景"},
+	{"Dark box", "深色底框", "深色底框"},
+	{"None (outlined text)", "无（描边文字）", "無（描邊文字）"},
+	{"Save captions", "保存字幕设置", "儲存字幕設定"},
+	{"caption size must be small, medium or large", "字幕大小必须是小、中或大", "字幕大小必須是小、中或大"},
+	{"caption background must be box or none", "字幕背景必须是底框或无", "字幕背景必須是底框或無"},
 
 	// Error pages.
 	{"Still being prepared", "仍在准备中", "仍在準備中"},

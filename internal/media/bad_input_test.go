@@ -40,7 +40,7 @@ func TestBadInput(t *testing.T) {
 			r := newRig(t, tc.opts)
 			ctx := t.Context()
 			dir := t.TempDir()
-			sample, err := media.GenerateSample(ctx, r.cfg.FFmpegPath, dir, media.SampleOptions{Seconds: 2, Width: 320, Height: 180, SeparateAudio: true})
+			sample, err := media.GenerateSample(ctx, r.cfg.FFmpegPath, dir, media.SampleOptions{Seconds: 4, Width: 320, Height: 180, SeparateAudio: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,11 +80,27 @@ func TestBadInput(t *testing.T) {
 			os.WriteFile(empty, nil, 0o644)
 			half := filepath.Join(dir, "half.mp4")
 			cutInHalf(t, r.cfg.FFmpegPath, half)
+			// Issue 13: an MP4 with its index at the front, cut short (head -c),
+			// and a one-frame video.
+			frontHalf := filepath.Join(dir, "front-half.mp4")
+			if out, err := exec.CommandContext(ctx, r.cfg.FFmpegPath, "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", sample.Video,
+				"-c", "copy", "-movflags", "+faststart", frontHalf+".whole.mp4").CombinedOutput(); err != nil {
+				t.Fatalf("faststart: %v\n%s", err, out)
+			}
+			whole, _ := os.ReadFile(frontHalf + ".whole.mp4")
+			os.WriteFile(frontHalf, whole[:len(whole)/2], 0o644)
+			oneFrame := filepath.Join(dir, "one-frame.mp4")
+			if out, err := exec.CommandContext(ctx, r.cfg.FFmpegPath, "-hide_banner", "-nostdin", "-v", "error", "-y", "-f", "lavfi",
+				"-i", "testsrc2=size=320x180:rate=24", "-frames:v", "1", "-c:v", "libx264", oneFrame).CombinedOutput(); err != nil {
+				t.Fatalf("one frame: %v\n%s", err, out)
+			}
 			failing := []struct {
 				name, file, reason string
 			}{
 				{"a text file named .mp4", text, "text, not a video"},
 				{"an MP4 cut in half", half, "incomplete"},
+				{"an MP4 with its index at the front, cut in half", frontHalf, "cut short"},
+				{"a one-frame video", oneFrame, "only one frame"},
 				{"an audio-only file", sample.Audio["zh"], "only sound"},
 			}
 			for _, f := range failing {

@@ -142,7 +142,15 @@ func checkPublished(t *testing.T, r *rig, base string, audioTracks, subtitles in
 
 	// Every audio playlist: its peak, for the variants' BANDWIDTH.
 	audioPeak := 0
+	for _, m := range append(audio, subs...) {
+		if m["AUTOSELECT"] != "YES" {
+			t.Errorf("Apple HLS authoring: rendition %s must say AUTOSELECT=YES", m["URI"])
+		}
+	}
 	for _, m := range audio {
+		if m["CHANNELS"] != "2" {
+			t.Errorf("a stereo source's rendition %s says CHANNELS=\"2\": %v", m["URI"], m)
+		}
 		pl := checkMediaPlaylist(t, base, m["URI"])
 		audioPeak = max(audioPeak, pl.peak)
 		decode(t, base+m["URI"])
@@ -157,10 +165,13 @@ func checkPublished(t *testing.T, r *rig, base string, audioTracks, subtitles in
 		if !strings.Contains(v.attrs["CODECS"], "avc1.64") || !strings.Contains(v.attrs["CODECS"], "mp4a.40.2") {
 			t.Errorf("variant %s must be H.264 High and AAC-LC: CODECS=%s", v.uri, v.attrs["CODECS"])
 		}
+		if v.attrs["CLOSED-CAPTIONS"] != "NONE" || v.attrs["VIDEO-RANGE"] != "SDR" {
+			t.Errorf("Apple HLS authoring: variant %s must say CLOSED-CAPTIONS=NONE and VIDEO-RANGE=SDR: %v", v.uri, v.attrs)
+		}
 		pl := checkMediaPlaylist(t, base, v.uri)
 		bw, _ := strconv.Atoi(v.attrs["BANDWIDTH"])
-		if bw < pl.peak+audioPeak {
-			t.Errorf("RFC 8216 4.3.4.2: BANDWIDTH %d of %s must be at least its measured peak segment bitrate %d (video %d + audio %d)", bw, v.uri, pl.peak+audioPeak, pl.peak, audioPeak)
+		if want := (pl.peak + audioPeak) * 11 / 10; bw < want {
+			t.Errorf("BANDWIDTH %d of %s must be its measured peak segment bitrate %d (video %d + audio %d) plus 10 %% headroom (%d)", bw, v.uri, pl.peak+audioPeak, pl.peak, audioPeak, want)
 		}
 		starts = append(starts, keyframeStarts(t, base, v.uri, pl))
 		decode(t, base+v.uri)
@@ -173,11 +184,38 @@ func checkPublished(t *testing.T, r *rig, base string, audioTracks, subtitles in
 	}
 	for _, m := range subs {
 		pl := checkMediaPlaylist(t, base, m["URI"])
-		vtt := get(t, base+path.Join(path.Dir(m["URI"]), pl.segments[0].uri))
-		if !bytes.HasPrefix(vtt, []byte("WEBVTT")) {
-			t.Errorf("subtitle %s must be WebVTT", m["URI"])
+		if pl.target > 4 || len(pl.segments) < 2 {
+			t.Errorf("subtitle %s must be cut into segments as long as the video's (4 s), not one for the film: target %d, %d segments", m["URI"], pl.target, len(pl.segments))
+		}
+		for _, seg := range pl.segments {
+			vtt := get(t, base+path.Join(path.Dir(m["URI"]), seg.uri))
+			if !bytes.HasPrefix(vtt, []byte("WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:")) {
+				t.Errorf("every subtitle segment must be WebVTT with an X-TIMESTAMP-MAP: %s\n%s", seg.uri, vtt)
+			}
 		}
 		decode(t, base+m["URI"])
+	}
+	// I-frame playlists: one per rung, each I-frame a keyframe file of its own.
+	iframes := 0
+	for _, l := range strings.Split(master, "\n") {
+		if !strings.HasPrefix(l, "#EXT-X-I-FRAME-STREAM-INF:") {
+			continue
+		}
+		iframes++
+		a := attrs(strings.TrimPrefix(l, "#EXT-X-I-FRAME-STREAM-INF:"))
+		body := string(get(t, base+a["URI"]))
+		if !strings.Contains(body, "#EXT-X-I-FRAMES-ONLY") || strings.Contains(body, "BYTERANGE") {
+			t.Errorf("%s must be an I-frame playlist of whole files:\n%s", a["URI"], body)
+		}
+		pl := checkMediaPlaylist(t, base, a["URI"])
+		for _, start := range keyframeStarts(t, base, a["URI"], pl) {
+			if start == "" {
+				t.Errorf("%s: every I-frame file holds a keyframe", a["URI"])
+			}
+		}
+	}
+	if iframes != len(variants) {
+		t.Errorf("every rung needs an I-frame playlist: %d for %d variants", iframes, len(variants))
 	}
 	// The whole presentation through the master, as a player reads it.
 	decode(t, base+ffmpeg.MasterName)

@@ -56,7 +56,10 @@ type rig struct {
 type rigOptions struct {
 	postgres bool
 	s3       bool
-	cfg      media.Config
+	// s3At, when set, is the gateway the S3 store lives on (one the test
+	// stops); otherwise s3 starts one.
+	s3At string
+	cfg  media.Config
 }
 
 func newRig(t *testing.T, o rigOptions) *rig {
@@ -77,7 +80,9 @@ func newRig(t *testing.T, o rigOptions) *rig {
 	} else {
 		r.db = storetest.SQLite(t)
 	}
-	if o.s3 {
+	if o.s3At != "" {
+		r.blobs, r.blobsURL = blobtest.S3At(t, o.s3At)
+	} else if o.s3 {
 		r.blobs, r.blobsURL = blobtest.S3(t)
 	} else {
 		r.blobs = blobtest.Folder(t)

@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/lineup/lineup/internal/media/ffmpeg"
@@ -65,7 +67,7 @@ func Probe(ctx context.Context, ffprobePath, file string) (ffmpeg.Probe, error) 
 	cmd := exec.CommandContext(ctx, ffprobePath, ffmpeg.ProbeArgs(file)...)
 	cmd.Stdout = &limitWriter{w: &stdout, n: maxProbeOutput}
 	cmd.Stderr = &limitWriter{w: &stderr, n: 64 << 10}
-	runErr := cmd.Run()
+	runErr := runChild(cmd, cmd.Wait)
 	if ctx.Err() != nil {
 		return ffmpeg.Probe{}, fmt.Errorf("media: probe: %w", ctx.Err())
 	}
@@ -94,7 +96,29 @@ func Probe(ctx context.Context, ffprobePath, file string) (ffmpeg.Probe, error) 
 	case p.Duration <= 0:
 		return p, refuse("the file holds no playable video (its duration is zero)")
 	}
+	v := p.Video[0]
+	switch {
+	case v.Frames == 1 || v.Frames == 0 && v.DeclaredFrames == 1:
+		return p, refuse("the video has only one frame: it is a still picture, not a film")
+	case v.DeclaredFrames > 1 && v.Frames > 0 && v.Frames < v.DeclaredFrames-v.DeclaredFrames/100-1:
+		// The index promises more frames than the file holds: the copy or
+		// upload stopped early (an MP4 with its index at the front plays
+		// up to where the data ends).
+		held := time.Duration(float64(v.Duration) * float64(v.Frames) / float64(v.DeclaredFrames))
+		return p, refuse("the file is cut short: it says it lasts %s but holds only %s of video (%d of %d frames); upload the complete file",
+			seconds(v.Duration), seconds(held), v.Frames, v.DeclaredFrames)
+	case p.Duration < MinDuration:
+		return p, refuse("the film lasts %s, shorter than one %s segment; Lineup publishes films of at least %s",
+			seconds(p.Duration), seconds(MinDuration), seconds(MinDuration))
+	}
 	return p, nil
+}
+
+// MinDuration is the shortest film Lineup publishes: one segment.
+const MinDuration = ffmpeg.DefaultSegmentSeconds * time.Second
+
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
 }
 
 // explain turns ffprobe's failure into a reason a person understands.

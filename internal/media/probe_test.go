@@ -40,7 +40,7 @@ func TestProbe(t *testing.T) {
 	video := generate(t, ffmpegPath, "ok.mp4",
 		"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24",
 		"-f", "lavfi", "-i", "sine=frequency=440",
-		"-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
+		"-t", "4", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
 		"-metadata:s:a:0", "language=eng")
 
 	t.Run("a real video", func(t *testing.T) {
@@ -54,8 +54,11 @@ func TestProbe(t *testing.T) {
 		if len(p.Audio) != 1 || p.Audio[0].Language != "eng" {
 			t.Errorf("probe must describe the audio stream with its language: %+v", p.Audio)
 		}
-		if p.Duration < 900*time.Millisecond || p.Duration > 1100*time.Millisecond {
-			t.Errorf("duration must be about 1 s: %v", p.Duration)
+		if p.Duration < 3900*time.Millisecond || p.Duration > 4100*time.Millisecond {
+			t.Errorf("duration must be about 4 s: %v", p.Duration)
+		}
+		if v := p.Video[0]; v.Frames != 96 || v.DeclaredFrames != 96 || v.FieldOrder != "progressive" {
+			t.Errorf("probe must count the frames it can read and those the index promises, and the field order: %+v", v)
 		}
 	})
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 const (
 	helperDB    = "LINEUP_TEST_HELPER_WORKER_DB"
 	helperStore = "LINEUP_TEST_HELPER_WORKER_STORE"
+	helperTemp  = "LINEUP_TEST_HELPER_WORKER_TEMP"
 )
 
 // TestHelperWorker is not a test: it is the worker process that
@@ -46,7 +48,7 @@ func TestHelperWorker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := media.New(db, blobs, q, media.Config{ProgressInterval: 200 * time.Millisecond}); err != nil {
+	if _, err := media.New(db, blobs, q, media.Config{ProgressInterval: 200 * time.Millisecond, TempDir: os.Getenv(helperTemp)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := q.Start(ctx); err != nil {
@@ -61,6 +63,12 @@ func TestHelperWorker(t *testing.T) {
 // starts another worker. The job is retried and completes; the retry
 // starts clean, with a new staging prefix, the first attempt's staging
 // discarded.
+//
+// A killed worker's ffmpeg used to run on as an orphan, its temporary
+// folder stayed, and its job stayed "encoding" until River's 6-hour rescue.
+// Now ffmpeg dies with its worker, the next worker removes the folder when
+// it starts, and the job runs again within two minutes of the kill with
+// the default configuration.
 func TestWorkerDies(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -99,7 +107,7 @@ func TestWorkerDies(t *testing.T) {
 					dsn = r.db.Location
 				}
 				cmd := exec.Command(os.Args[0], "-test.run", "^TestHelperWorker$", "-test.v")
-				cmd.Env = append(os.Environ(), helperDB+"="+dsn, helperStore+"="+storeURL)
+				cmd.Env = append(os.Environ(), helperDB+"="+dsn, helperStore+"="+storeURL, helperTemp+"="+r.cfg.TempDir)
 				out := &strings.Builder{}
 				cmd.Stdout, cmd.Stderr = out, out
 				if err := cmd.Start(); err != nil {
@@ -136,7 +144,23 @@ func TestWorkerDies(t *testing.T) {
 				time.Sleep(50 * time.Millisecond)
 			}
 			stopFirst()
+			killed := time.Now()
 			first := a.StagingPrefix
+			if tc.kill {
+				// ffmpeg reads its input from the worker's temporary folder,
+				// so its command line names that folder.
+				deadline := time.Now().Add(3 * time.Second)
+				for orphans := processesNaming(t, r.cfg.TempDir); len(orphans) > 0; orphans = processesNaming(t, r.cfg.TempDir) {
+					if time.Now().After(deadline) {
+						t.Errorf("ffmpeg must die with its worker; still running: %v", orphans)
+						break
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+				if left, _ := filepath.Glob(filepath.Join(r.cfg.TempDir, "lineup-encode-*")); len(left) == 0 {
+					t.Error("the killed worker must have left its temporary folder (the fault this test repairs)")
+				}
+			}
 			// What a worker that dies during its upload leaves behind.
 			leftover := first + "720p/seg_00000.m4s"
 			if err := r.blobs.Put(ctx, leftover, strings.NewReader("half"), 4, ""); err != nil {
@@ -147,9 +171,13 @@ func TestWorkerDies(t *testing.T) {
 				t.Fatalf("the first attempt must not have finished: %s", a.State)
 			}
 
-			// A second worker; it rescues a killed worker's job once the
-			// job has been running for RescueStuckJobsAfter.
-			r.worker(t, jobs.Config{JobTimeout: 30 * time.Second, RescueStuckJobsAfter: 31 * time.Second})
+			// A second worker, configured as in production; it rescues a
+			// killed worker's job once its heartbeat has stopped for
+			// RescueStuckJobsAfter.
+			r.worker(t, jobs.Config{})
+			if left, _ := filepath.Glob(filepath.Join(r.cfg.TempDir, "lineup-encode-*")); tc.kill && len(left) != 0 {
+				t.Errorf("a starting worker must remove the temporary folders of dead workers: %v", left)
+			}
 			t.Cleanup(func() {
 				if !t.Failed() {
 					return
@@ -162,7 +190,18 @@ func TestWorkerDies(t *testing.T) {
 				a, _ := r.web.Asset(context.Background(), a.ID)
 				t.Logf("asset: %s attempt %d error %q", a.State, a.Attempt, a.Error)
 			})
-			a = r.wait(t, a.ID, 3*time.Minute, nil)
+			var rescued time.Duration
+			a = r.wait(t, a.ID, 3*time.Minute, func(a media.Asset) {
+				if rescued == 0 && a.Attempt >= 2 {
+					rescued = time.Since(killed)
+				}
+			})
+			if tc.kill {
+				t.Logf("the job ran again %v after its worker was killed", rescued.Round(time.Second))
+				if rescued == 0 || rescued > 2*time.Minute {
+					t.Errorf("a killed worker's job must run again within 2 minutes, took %v", rescued)
+				}
+			}
 			if a.State != media.StateReady {
 				t.Fatalf("the retried job must complete: state %s, error %q\n%s", a.State, a.Error, a.StderrTail)
 			}
@@ -180,6 +219,21 @@ func TestWorkerDies(t *testing.T) {
 			}
 		})
 	}
+}
+
+// processesNaming lists the processes whose command line contains text.
+func processesNaming(t *testing.T, text string) []string {
+	t.Helper()
+	var out []string
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err != nil || !strings.Contains(string(b), text) {
+			continue
+		}
+		out = append(out, filepath.Base(filepath.Dir(p))+": "+strings.ReplaceAll(string(b), "\x00", " "))
+	}
+	return out
 }
 
 // s3URL returns the URL of the rig's S3 store.

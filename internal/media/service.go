@@ -77,7 +77,18 @@ type Config struct {
 	MaxAttempts int
 	// Logger receives the worker's logs; nil discards them.
 	Logger *slog.Logger
+	// StoreRetryWindow is how long an encode that finds the media store
+	// down keeps being retried, with a pause growing up to 5 minutes,
+	// before the failure counts as one of its attempts; 0 means
+	// DefaultStoreRetryWindow.
+	StoreRetryWindow time.Duration
+	// LoudnessLUFS is the integrated loudness every audio rendition is
+	// normalised to; 0 means DefaultLoudnessLUFS.
+	LoudnessLUFS float64
 }
+
+// DefaultStoreRetryWindow is Config.StoreRetryWindow's default.
+const DefaultStoreRetryWindow = 45 * time.Minute
 
 func (c Config) withDefaults() Config {
 	if c.FFmpegPath == "" {
@@ -98,6 +109,12 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.StoreRetryWindow <= 0 {
+		c.StoreRetryWindow = DefaultStoreRetryWindow
+	}
+	if c.LoudnessLUFS == 0 {
+		c.LoudnessLUFS = DefaultLoudnessLUFS
+	}
 	return c
 }
 
@@ -117,6 +134,9 @@ func New(db *store.DB, blobs blob.Store, q *jobs.Queue, cfg Config) (*Service, e
 	if err := jobs.AddWorker(q, &encodeWorker{s: s}); err != nil {
 		return nil, fmt.Errorf("media: %w", err)
 	}
+	if q.Working() {
+		s.removeDeadTemp()
+	}
 	return s, nil
 }
 
@@ -131,6 +151,9 @@ type Track struct {
 	// Reader yields the file. Ingest reads it to the end but does not close
 	// it.
 	Reader io.Reader
+	// Charset, for a subtitle file, names its text encoding ("big5",
+	// "gbk", "shift_jis"...) when detection cannot tell; "" detects it.
+	Charset string
 }
 
 // IngestRequest is a film to ingest.
@@ -160,6 +183,21 @@ type TrackInfo struct {
 	Filename string `json:"filename,omitempty"`
 	// SourceKey is where the file is kept in the blob store.
 	SourceKey string `json:"-"`
+	// Charset is the text encoding the uploader named for a subtitle
+	// file, "" when it was detected.
+	Charset string `json:"charset,omitempty"`
+}
+
+// SubtitleNotConverted is an embedded subtitle stream of the source that
+// did not become a WebVTT rendition: image subtitles (PGS, DVD, DVB) are
+// pictures, not text.
+type SubtitleNotConverted struct {
+	// Stream is the stream's index in the source file.
+	Stream int `json:"stream"`
+	// Codec is ffmpeg's codec name, such as "hdmv_pgs_subtitle".
+	Codec string `json:"codec"`
+	// Language is the stream's language tag, "" when untagged.
+	Language string `json:"language,omitempty"`
 }
 
 // LadderRung is one video rendition of a ready asset.
@@ -203,11 +241,16 @@ type Asset struct {
 	Ladder    []LadderRung  `json:"ladder"`
 	// Error says, for a person, why the asset failed or why the last
 	// attempt did; StderrTail is the end of ffmpeg's stderr.
-	Error      string    `json:"error,omitempty"`
-	StderrTail string    `json:"stderr_tail,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	ReadyAt    time.Time `json:"ready_at,omitzero"`
+	Error string `json:"error,omitempty"`
+	// Loudness is, per audio rendition, the source's measured loudness and
+	// the target it was normalised to (empty until ready).
+	Loudness []Loudness `json:"loudness"`
+	// SubtitlesNotConverted lists the source's image subtitles.
+	SubtitlesNotConverted []SubtitleNotConverted `json:"subtitles_not_converted"`
+	StderrTail            string                 `json:"stderr_tail,omitempty"`
+	CreatedAt             time.Time              `json:"created_at"`
+	UpdatedAt             time.Time              `json:"updated_at"`
+	ReadyAt               time.Time              `json:"ready_at,omitzero"`
 }
 
 // MasterKey returns the blob key of a ready asset's master playlist, or ""
@@ -246,9 +289,9 @@ func (s *Service) Ingest(ctx context.Context, req IngestRequest) (Asset, error) 
 		return Asset{}, fmt.Errorf("media: ingest: %w", err)
 	}
 	type upload struct {
-		kind, lang, filename, key string
-		r                         io.Reader
-		data                      []byte
+		kind, lang, filename, key, charset string
+		r                                  io.Reader
+		data                               []byte
 	}
 	var ups []upload
 	for i, t := range req.Audio {
@@ -273,10 +316,10 @@ func (s *Service) Ingest(ctx context.Context, req IngestRequest) (Asset, error) 
 		if err != nil {
 			return Asset{}, fmt.Errorf("media: ingest: read subtitles %d: %w", i+1, err)
 		}
-		if _, err := ConvertSubtitle(data); err != nil {
+		if _, err := ConvertSubtitleFor(data, t.Charset, lang); err != nil {
 			return Asset{}, refuse("the %s subtitles (%s) cannot be used: %s", lang, t.Filename, strings.TrimPrefix(err.Error(), "media: subtitles: "))
 		}
-		ups = append(ups, upload{kind: "subtitle", lang: lang, filename: t.Filename, data: data})
+		ups = append(ups, upload{kind: "subtitle", lang: lang, filename: t.Filename, data: data, charset: t.Charset})
 	}
 
 	prefix := fmt.Sprintf("sources/%d/%s/", req.TitleID, strings.ToLower(rand.Text()))
@@ -338,8 +381,8 @@ func (s *Service) Ingest(ctx context.Context, req IngestRequest) (Asset, error) 
 		}
 		counts := map[string]int{}
 		for _, u := range ups {
-			if _, err := tx.Exec(ctx, `INSERT INTO asset_tracks (asset_id, kind, position, language, source_key, filename) VALUES ($1, $2, $3, $4, $5, $6)`,
-				id, u.kind, counts[u.kind], u.lang, u.key, u.filename); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO asset_tracks (asset_id, kind, position, language, source_key, filename, charset) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+				id, u.kind, counts[u.kind], u.lang, u.key, u.filename, u.charset); err != nil {
 				return err
 			}
 			counts[u.kind]++
@@ -415,16 +458,16 @@ func (s *Service) titleLanguage(ctx context.Context, titleID int64) (string, err
 
 const assetColumns = `id, title_id, state, progress, speed, source_key, source_filename, source_size,
 	job_id, attempt, staging_prefix, published_prefix, duration_ms, width, height, frame_rate, ladder,
-	error, stderr_tail, created_at, updated_at, ready_at`
+	error, stderr_tail, created_at, updated_at, ready_at, loudness, subtitles_not_converted`
 
 func scanAsset(row interface{ Scan(...any) error }) (Asset, error) {
 	var a Asset
-	var state, ladder string
+	var state, ladder, loudness, notConverted string
 	var durMS, created, updated int64
 	var ready sql.NullInt64
 	err := row.Scan(&a.ID, &a.TitleID, &state, &a.Progress, &a.Speed, &a.SourceKey, &a.SourceFilename, &a.SourceSize,
 		&a.JobID, &a.Attempt, &a.StagingPrefix, &a.PublishedPrefix, &durMS, &a.Width, &a.Height, &a.FrameRate, &ladder,
-		&a.Error, &a.StderrTail, &created, &updated, &ready)
+		&a.Error, &a.StderrTail, &created, &updated, &ready, &loudness, &notConverted)
 	if err != nil {
 		return a, err
 	}
@@ -438,6 +481,13 @@ func scanAsset(row interface{ Scan(...any) error }) (Asset, error) {
 	a.Ladder = []LadderRung{}
 	if err := json.Unmarshal([]byte(ladder), &a.Ladder); err != nil {
 		return a, fmt.Errorf("ladder of asset %d: %w", a.ID, err)
+	}
+	a.Loudness, a.SubtitlesNotConverted = []Loudness{}, []SubtitleNotConverted{}
+	if err := json.Unmarshal([]byte(loudness), &a.Loudness); err != nil {
+		return a, fmt.Errorf("loudness of asset %d: %w", a.ID, err)
+	}
+	if err := json.Unmarshal([]byte(notConverted), &a.SubtitlesNotConverted); err != nil {
+		return a, fmt.Errorf("subtitles of asset %d: %w", a.ID, err)
 	}
 	return a, nil
 }
@@ -460,7 +510,7 @@ func (s *Service) Asset(ctx context.Context, id int64) (Asset, error) {
 
 func (s *Service) loadTracks(ctx context.Context, a *Asset) error {
 	a.Audio, a.Subtitles = []TrackInfo{}, []TrackInfo{}
-	rows, err := s.db.QueryContext(ctx, `SELECT kind, language, source_key, filename FROM asset_tracks WHERE asset_id = $1 ORDER BY kind, position`, a.ID)
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, language, source_key, filename, charset FROM asset_tracks WHERE asset_id = $1 ORDER BY kind, position`, a.ID)
 	if err != nil {
 		return fmt.Errorf("media: asset %d tracks: %w", a.ID, err)
 	}
@@ -468,7 +518,7 @@ func (s *Service) loadTracks(ctx context.Context, a *Asset) error {
 	for rows.Next() {
 		var kind string
 		var t TrackInfo
-		if err := rows.Scan(&kind, &t.Language, &t.SourceKey, &t.Filename); err != nil {
+		if err := rows.Scan(&kind, &t.Language, &t.SourceKey, &t.Filename, &t.Charset); err != nil {
 			return fmt.Errorf("media: asset %d tracks: %w", a.ID, err)
 		}
 		if kind == "audio" {

@@ -10,9 +10,6 @@ import (
 
 	"github.com/asticode/go-astisub"
 	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -53,10 +50,36 @@ type Subtitle struct {
 // encoding as DecodeSubtitleText does. Styling beyond what WebVTT carries
 // is dropped; subtitles are never burned into the video.
 func ConvertSubtitle(data []byte) (sub Subtitle, err error) {
+	return convertSubtitle(data, "", "")
+}
+
+// ConvertSubtitleCharset is ConvertSubtitle with the text encoding given
+// by whoever uploaded the file (charset, case-insensitive: "big5",
+// "gbk", "gb18030", "shift_jis", "euc-kr", "utf-8", "utf-16le",
+// "windows-1252"...); "" detects it. An unknown name, or bytes that are
+// not valid in the named encoding, is an error saying so.
+func ConvertSubtitleCharset(data []byte, charset string) (sub Subtitle, err error) {
+	return convertSubtitle(data, charset, "")
+}
+
+// ConvertSubtitleFor is ConvertSubtitleCharset for a track in language
+// lang (a BCP-47 tag): when charset is "" and the bytes could be several
+// encodings, the encodings of that language are preferred (EUC-KR for
+// "ko", Big5 for "zh-Hant").
+func ConvertSubtitleFor(data []byte, charset, lang string) (Subtitle, error) {
+	return convertSubtitle(data, charset, lang)
+}
+
+func convertSubtitle(data []byte, charset, lang string) (sub Subtitle, err error) {
 	if len(data) > MaxSubtitleSize {
 		return Subtitle{}, fmt.Errorf("media: subtitles: file is %d bytes, more than the %d allowed", len(data), MaxSubtitleSize)
 	}
-	text, enc, err := DecodeSubtitleText(data)
+	var text, enc string
+	if charset == "" {
+		text, enc, err = decodeSubtitleText(data, lang)
+	} else {
+		text, enc, err = decodeAs(data, charset)
+	}
 	if err != nil {
 		return Subtitle{}, err
 	}
@@ -116,9 +139,13 @@ func detectSubtitleFormat(text string) (SubtitleFormat, error) {
 // DecodeSubtitleText returns data as UTF-8 text without a byte-order mark,
 // and the name of the encoding it was in. It recognises UTF-8 and UTF-16
 // (by their byte-order marks, or UTF-16 by its zero bytes), then valid
-// UTF-8, then GBK/GB18030 and Big5 (whichever decodes to the more common
-// Chinese characters), and falls back to Windows-1252.
+// UTF-8, then scores the legacy encodings (GB18030, Big5, Shift_JIS,
+// EUC-KR, Windows-1252) by how likely their decoding is; see detectLegacy.
 func DecodeSubtitleText(data []byte) (text, encodingName string, err error) {
+	return decodeSubtitleText(data, "")
+}
+
+func decodeSubtitleText(data []byte, lang string) (text, encodingName string, err error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		data = data[3:]
@@ -141,23 +168,7 @@ func DecodeSubtitleText(data []byte) (text, encodingName string, err error) {
 	if utf8.Valid(data) {
 		return string(data), "UTF-8", nil
 	}
-	best, bestName, bestScore := "", "", 0
-	for _, c := range []struct {
-		enc  encoding.Encoding
-		name string
-	}{{simplifiedchinese.GB18030, "GB18030"}, {traditionalchinese.Big5, "Big5"}} {
-		s, err := c.enc.NewDecoder().String(string(data))
-		if err != nil {
-			continue
-		}
-		if score := chineseScore(s); score > bestScore {
-			best, bestName, bestScore = s, c.name, score
-		}
-	}
-	if bestScore > 0 {
-		return best, bestName, nil
-	}
-	return decodeWith(data, charmap.Windows1252, "Windows-1252")
+	return detectLegacy(data, lang)
 }
 
 func decodeWith(data []byte, enc encoding.Encoding, name string) (string, string, error) {
@@ -188,33 +199,4 @@ func zeroBytes(data []byte) (le, be bool) {
 	}
 	half := n / 2
 	return odd > half/3 && even == 0, even > half/3 && odd == 0
-}
-
-// commonChinese holds frequent characters in both scripts and Chinese
-// punctuation. Text decoded with the right encoding is full of them; the
-// wrong encoding turns the same bytes into rare characters.
-var commonChinese = func() map[rune]bool {
-	const chars = "的一是不了人我在有他这中大来上个们到说时地也子就道要出你会可对生能而那得于着下自之年过发后作里用去么没看好都想还心她天多么事然只己把现些又" +
-		"這來個們說時對會後裡還現過發開學樣當經種沒麼見無與愛讓為從間嗎聽話謝長點頭問應該給吧呢啊嗯哦喂" +
-		"，。！？、：；“”‘’（）《》…—～"
-	m := map[rune]bool{}
-	for _, r := range chars {
-		m[r] = true
-	}
-	return m
-}()
-
-func chineseScore(s string) int {
-	score := 0
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError:
-			score -= 10
-		case commonChinese[r]:
-			score += 2
-		case r >= 0xE000 && r <= 0xF8FF, r >= 0x3400 && r <= 0x4DBF:
-			score-- // private use and rare extension characters
-		}
-	}
-	return score
 }

@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
@@ -159,4 +161,55 @@ func FuzzConvertSubtitle(f *testing.F) {
 			t.Fatalf("a converted file must be UTF-8 WebVTT with cues: %q", got.WebVTT)
 		}
 	})
+}
+
+// TestDecodeShortCues is issue 13's row: subtitles whose cues are only
+// names are too short for counting common characters; decoding must
+// still find their encoding.
+func TestDecodeShortCues(t *testing.T) {
+	const traditional = "1\n00:00:01,000 --> 00:00:02,000\n林志玲\n\n2\n00:00:03,000 --> 00:00:04,000\n劉德華　郭富城\n"
+	const simplified = "1\n00:00:01,000 --> 00:00:02,000\n林志玲\n\n2\n00:00:03,000 --> 00:00:04,000\n刘德华　郭富城\n"
+	cases := []struct {
+		name, text string
+		enc        encoding.Encoding
+		lang, want string
+	}{
+		{"Big5 names", traditional, traditionalchinese.Big5, "", "Big5"},
+		{"GBK names", simplified, simplifiedchinese.GBK, "", "GB18030"},
+		{"GBK single name", "1\n00:00:01,000 --> 00:00:02,000\n王菲\n", simplifiedchinese.GBK, "", "GB18030"},
+		{"Big5 single name", "1\n00:00:01,000 --> 00:00:02,000\n周潤發\n", traditionalchinese.Big5, "", "Big5"},
+		{"Big5 names, track in Chinese", traditional, traditionalchinese.Big5, "zh", "Big5"},
+		{"GBK names, track in traditional Chinese", simplified, simplifiedchinese.GBK, "zh-Hant", "GB18030"},
+		{"Shift_JIS names", "1\n00:00:01,000 --> 00:00:02,000\n山田太郎　さくら\n", japanese.ShiftJIS, "", "Shift_JIS"},
+		// Hangul in EUC-KR is also valid frequent GB2312 hanzi: the track's language decides.
+		{"EUC-KR names, track in Korean", "1\n00:00:01,000 --> 00:00:02,000\n김민수　이지은\n", korean.EUCKR, "ko", "EUC-KR"},
+		{"Windows-1252 names", "1\n00:00:01,000 --> 00:00:02,000\nJosé Müller\n", charmap.Windows1252, "", "Windows-1252"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			text, enc, err := decodeSubtitleText(encode(t, c.enc, c.text), c.lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if enc != c.want || text != c.text {
+				t.Errorf("detected %s, want %s; decoded %q", enc, c.want, text)
+			}
+		})
+	}
+}
+
+func TestConvertSubtitleCharsetOverride(t *testing.T) {
+	// One name that reads as valid GBK and as valid Big5 alike: the
+	// uploader says which it is.
+	data := encode(t, traditionalchinese.Big5, "1\n00:00:01,000 --> 00:00:02,000\n林志玲\n")
+	sub, err := ConvertSubtitleCharset(data, "big5")
+	if err != nil || sub.Encoding != "Big5" || !strings.Contains(string(sub.WebVTT), "林志玲") {
+		t.Errorf("charset=big5 must decode as Big5: %+v %v", sub, err)
+	}
+	if _, err := ConvertSubtitleCharset(data, "klingon"); err == nil || !strings.Contains(err.Error(), "charset") {
+		t.Errorf("an unknown charset must be refused, naming it: %v", err)
+	}
+	if _, err := ConvertSubtitleCharset([]byte{0xff, 0xfe, 0x41}, "utf-8"); err == nil {
+		t.Errorf("bytes that are not valid in the named charset must be refused")
+	}
 }

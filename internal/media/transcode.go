@@ -31,6 +31,9 @@ type TrackFile struct {
 	Language string
 	// Path is the file's path.
 	Path string
+	// Charset, for subtitles, is the text encoding the uploader named; ""
+	// detects it.
+	Charset string
 }
 
 // TranscodeRequest is one run of Lineup's encode pipeline on local files.
@@ -74,6 +77,12 @@ type Transcoded struct {
 	Files []blob.File
 	// Thumbnails is the number of trickplay thumbnails.
 	Thumbnails int
+	// Loudness is what the loudness measurement found, one entry per
+	// audio rendition, in the order of Encode.Audio.
+	Loudness []Loudness
+	// NotConverted lists the source's embedded subtitle streams that were
+	// not made into WebVTT (image subtitles: PGS, DVD, DVB).
+	NotConverted []ffmpeg.SubtitleStream
 }
 
 // EncodeError is a failed ffmpeg run. Stderr is the last few KiB of what
@@ -146,10 +155,17 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 	}
 	out.Encode = plan.encode
 	out.Trickplay = plan.trickplay
+	out.Loudness = plan.loudness
 	subs, err := convertSubtitleFiles(req.Subtitles)
 	if err != nil {
 		return out, err
 	}
+	embedded, notConverted, err := extractSubtitles(ctx, cfg, req.Source, p, req.DefaultLanguage, filepath.Join(req.OutDir, "extracted"))
+	if err != nil {
+		return out, err
+	}
+	subs = append(embedded, subs...)
+	out.NotConverted = notConverted
 	args, err := ffmpeg.EncodeArgs(plan.encode)
 	if err != nil {
 		return out, fmt.Errorf("media: transcode: %w", err)
@@ -158,7 +174,7 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 	if err := os.MkdirAll(filepath.Join(req.OutDir, ffmpeg.TrickplayDir), 0o755); err != nil {
 		return out, fmt.Errorf("media: transcode: %w", err)
 	}
-	if err := runFFmpeg(ctx, cfg.FFmpegPath, args, p.Duration, req.Progress); err != nil {
+	if err := runFFmpeg(ctx, cfg.FFmpegPath, args, out.Duration, req.Progress); err != nil {
 		return out, err
 	}
 	smallest := plan.encode.Rungs[len(plan.encode.Rungs)-1]
@@ -170,44 +186,56 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 		return out, err
 	}
 
-	info := ffmpeg.MasterInfo{
-		Variants:      map[string]ffmpeg.VariantInfo{},
-		AudioNames:    map[string]string{},
-		AudioChannels: 2,
+	info := ffmpeg.MasterInfo{Variants: map[string]ffmpeg.VariantInfo{}}
+	start, err := firstPresentation(filepath.Join(req.OutDir, plan.encode.Rungs[0].Name))
+	if err != nil {
+		return out, err
 	}
-	if len(plan.encode.Audio) == 0 {
-		info.AudioChannels = 0
+	segSeconds := plan.encode.SegmentSeconds
+	if segSeconds == 0 {
+		segSeconds = ffmpeg.DefaultSegmentSeconds
 	}
 	for i, s := range subs {
-		uri, err := writeSubtitle(req.OutDir, i, s.webVTT, p.Duration)
+		uri, err := writeSubtitle(req.OutDir, i, s.webVTT, out.Duration, time.Duration(segSeconds)*time.Second, start)
 		if err != nil {
 			return out, err
 		}
-		info.Subtitles = append(info.Subtitles, ffmpeg.SubtitleRendition{URI: uri, Language: s.lang, Name: s.name})
+		info.Subtitles = append(info.Subtitles, ffmpeg.SubtitleRendition{URI: uri, Language: s.lang, Name: s.name,
+			Default: s.isDefault, Forced: s.forced, HearingImpaired: s.hearingImpaired})
 	}
-	if out.Thumbnails, err = writeThumbnailTrack(req.OutDir, plan.trickplay, p.Duration); err != nil {
+	if out.Thumbnails, err = writeThumbnailTrack(req.OutDir, plan.trickplay, out.Duration); err != nil {
 		return out, err
 	}
-	audioPeak, audioAvg := 0, 0
 	for i, a := range plan.encode.Audio {
 		uri := ffmpeg.AudioDir(i) + "/index.m3u8"
 		b, err := measure(req.OutDir, uri)
 		if err != nil {
 			return out, err
 		}
-		audioPeak, audioAvg = max(audioPeak, b.Peak), max(audioAvg, b.Average)
-		info.AudioNames[uri] = a.Name
+		group := "stereo"
+		if a.Channels == 6 {
+			group = "surround"
+		}
+		info.Audio = append(info.Audio, ffmpeg.AudioRendition{URI: uri, Group: group, Name: a.Name, Language: a.Language,
+			Channels: max(a.Channels, 2), Default: a.Default, Codec: "mp4a.40.2", Bandwidth: b.Peak, AverageBandwidth: b.Average})
 	}
+	videoRange := "SDR" // the ladder is 8-bit BT.709, HDR sources tone-mapped
 	for _, r := range plan.encode.Rungs {
 		uri := r.Name + "/index.m3u8"
 		b, err := measure(req.OutDir, uri)
 		if err != nil {
 			return out, err
 		}
+		ib, err := writeIFrames(filepath.Join(req.OutDir, r.Name))
+		if err != nil {
+			return out, err
+		}
 		info.Variants[uri] = ffmpeg.VariantInfo{
-			Bandwidth:        b.Peak + audioPeak,
-			AverageBandwidth: b.Average + audioAvg,
+			Bandwidth:        b.Peak,
+			AverageBandwidth: b.Average,
 			FrameRate:        plan.encode.FrameRate.Float(),
+			VideoRange:       videoRange,
+			IFrames:          &ffmpeg.IFrameInfo{URI: r.Name + "/" + IFramesPlaylist, Bandwidth: ib.Peak, AverageBandwidth: ib.Average},
 		}
 	}
 	masterPath := filepath.Join(req.OutDir, ffmpeg.MasterName)
@@ -222,6 +250,12 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 	if err := os.WriteFile(masterPath, rewritten, 0o644); err != nil {
 		return out, fmt.Errorf("media: transcode: %w", err)
 	}
+	if err := writeDASH(req.OutDir, plan, info, subs, out); err != nil {
+		return out, err
+	}
+	if err := os.RemoveAll(filepath.Join(req.OutDir, "extracted")); err != nil {
+		return out, fmt.Errorf("media: transcode: %w", err)
+	}
 	out.Files, err = listOutput(req.OutDir)
 	if err != nil {
 		return out, err
@@ -232,6 +266,7 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 type plan struct {
 	encode    ffmpeg.Encode
 	trickplay ffmpeg.Trickplay
+	loudness  []Loudness
 }
 
 // planEncode chooses the ladder, the audio tracks and the trickplay layout.
@@ -241,7 +276,7 @@ func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRe
 	if rate.IsZero() || rate.Float() > 120 {
 		rate = ffmpeg.Rate{Num: 30, Den: 1} // unknown or a variable-rate file's nonsense
 	}
-	w, h := v.DisplayWidth(), v.Height
+	w, h := v.DisplaySize()
 	e := ffmpeg.Encode{
 		Inputs:    []string{req.Source},
 		FrameRate: rate,
@@ -250,15 +285,54 @@ func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRe
 		Preset:    cfg.Preset,
 		// The scalers may use every core: the encoders are waiting on them.
 		FilterThreads: runtime.NumCPU(),
+		Duration:      p.Duration,
+	}
+	if v.HDR() {
+		e.ToneMap = v.ColorTransfer
+	}
+	switch {
+	case v.Interlaced():
+		e.Deinterlace = true
+	case v.FieldOrder == "":
+		// The file does not say: let idet look at the first frames.
+		stderr, err := runCapture(ctx, cfg.FFmpegPath, ffmpeg.IdetArgs(req.Source, 0))
+		if err != nil {
+			return plan{}, err
+		}
+		if e.Deinterlace, err = ffmpeg.ParseIdet(stderr); err != nil {
+			return plan{}, fmt.Errorf("media: transcode: %w", err)
+		}
 	}
 	names := map[string]int{}
-	addAudio := func(input, stream int, lang string) {
+	var loud []Loudness
+	addAudio := func(input, stream int, lang string, channels int) error {
 		name := languageName(lang)
 		names[name]++
 		if n := names[name]; n > 1 {
 			name = fmt.Sprintf("%s %d", name, n)
 		}
-		e.Audio = append(e.Audio, ffmpeg.AudioTrack{Input: input, Stream: stream, Language: lang, Name: name})
+		variants := []int{2}
+		if channels > 2 {
+			variants = append(variants, 6)
+		}
+		for _, ch := range variants {
+			t := ffmpeg.AudioTrack{Input: input, Stream: stream, Language: lang, Name: name, Channels: ch}
+			if ch == 6 {
+				t.Name = name + " 5.1"
+			}
+			m, err := measureLoudness(ctx, cfg, e.Inputs[input], stream, ch, e.Duration)
+			if err != nil {
+				return err
+			}
+			l := Loudness{TargetLUFS: cfg.LoudnessLUFS}
+			if m != nil {
+				t.Loudnorm = m
+				l.InputLUFS, l.InputTruePeak, l.InputLRA, l.Normalised = m.InputI, m.InputTP, m.InputLRA, true
+			}
+			loud = append(loud, l)
+			e.Audio = append(e.Audio, t)
+		}
+		return nil
 	}
 	for i, a := range p.Audio {
 		lang, err := ffmpeg.CanonicalLanguage(a.Language)
@@ -268,7 +342,9 @@ func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRe
 		if err != nil {
 			return plan{}, refuse("the film's audio stream %d has no language tag; give its language", i+1)
 		}
-		addAudio(0, i, lang)
+		if err := addAudio(0, i, lang, a.Channels); err != nil {
+			return plan{}, err
+		}
 	}
 	for _, t := range req.Audio {
 		lang, err := ffmpeg.CanonicalLanguage(t.Language)
@@ -290,16 +366,38 @@ func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRe
 			return plan{}, refuse("the %s audio track holds no sound", lang)
 		}
 		e.Inputs = append(e.Inputs, t.Path)
-		addAudio(len(e.Inputs)-1, 0, lang)
-	}
-	// Players pick the first track unless told; keep the source's own
-	// default when it marks one.
-	for i, a := range p.Audio {
-		if a.Default && i < len(e.Audio) {
-			e.Audio[i].Default = true
-			break
+		if err := addAudio(len(e.Inputs)-1, 0, lang, ap.Audio[0].Channels); err != nil {
+			return plan{}, err
 		}
 	}
+	// Players pick the first track of a group unless told; keep the
+	// source's own default when it marks one, in stereo and in surround.
+	for i, a := range p.Audio {
+		if !a.Default {
+			continue
+		}
+		for j := range e.Audio {
+			if e.Audio[j].Input == 0 && e.Audio[j].Stream == i {
+				e.Audio[j].Default = true
+			}
+		}
+		break
+	}
+	markFirst := func(ch int) {
+		for _, a := range e.Audio {
+			if a.Channels == ch && a.Default {
+				return
+			}
+		}
+		for j := range e.Audio {
+			if e.Audio[j].Channels == ch {
+				e.Audio[j].Default = true
+				return
+			}
+		}
+	}
+	markFirst(2)
+	markFirst(6)
 	tw := thumbWidth
 	if w < tw {
 		tw = w &^ 1
@@ -310,7 +408,7 @@ func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRe
 		Width:           tw, Height: th,
 		Columns: thumbColumns, Rows: thumbRows,
 	}
-	return plan{encode: e, trickplay: tp}, nil
+	return plan{encode: e, trickplay: tp, loudness: loud}, nil
 }
 
 // languageName is the name a viewer sees for a language: its own name for
@@ -327,8 +425,9 @@ func languageName(tag string) string {
 }
 
 type convertedSubtitle struct {
-	lang, name string
-	webVTT     []byte
+	lang, name                         string
+	webVTT                             []byte
+	isDefault, forced, hearingImpaired bool
 }
 
 func convertSubtitleFiles(files []TrackFile) ([]convertedSubtitle, error) {
@@ -343,7 +442,7 @@ func convertSubtitleFiles(files []TrackFile) ([]convertedSubtitle, error) {
 		if err != nil {
 			return nil, err
 		}
-		sub, err := ConvertSubtitle(data)
+		sub, err := ConvertSubtitleFor(data, f.Charset, lang)
 		if err != nil {
 			return nil, refuse("the %s subtitles cannot be used: %s", lang, strings.TrimPrefix(err.Error(), "media: subtitles: "))
 		}
@@ -373,22 +472,36 @@ func readLimited(file string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// writeSubtitle writes subtitle i as a WebVTT file and a media playlist of
-// one segment spanning the film, and returns the playlist's URI.
-func writeSubtitle(outDir string, i int, webVTT []byte, d time.Duration) (string, error) {
+// writeSubtitle writes subtitle i as WebVTT segments of segment length
+// each (the video's), each with an X-TIMESTAMP-MAP that puts the cues'
+// zero at the video's first frame (start seconds into the media
+// timeline), and their media playlist; it returns the playlist's URI. A
+// cue that spans a segment boundary is written into each segment it
+// overlaps, as RFC 8216 asks.
+func writeSubtitle(outDir string, i int, webVTT []byte, d, segment time.Duration, start float64) (string, error) {
 	dir := filepath.Join(outDir, SubtitlesDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("media: subtitles: %w", err)
 	}
-	vtt := fmt.Sprintf("sub_%d.vtt", i)
-	secs := max(d.Seconds(), 0.001)
-	playlist := fmt.Sprintf("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:%.3f,\n%s\n#EXT-X-ENDLIST\n",
-		int(math.Ceil(secs)), secs, vtt)
-	if err := os.WriteFile(filepath.Join(dir, vtt), webVTT, 0o644); err != nil {
+	segs, err := segmentWebVTT(webVTT, d, segment, start)
+	if err != nil {
+		return "", err
+	}
+	pl := ffmpeg.MediaPlaylist{}
+	for k, seg := range segs {
+		name := fmt.Sprintf("sub_%d_%05d.vtt", i, k)
+		if err := os.WriteFile(filepath.Join(dir, name), seg, 0o644); err != nil {
+			return "", fmt.Errorf("media: subtitles: %w", err)
+		}
+		from := time.Duration(k) * segment
+		pl.Segments = append(pl.Segments, ffmpeg.PlaylistSegment{URI: name, Seconds: (min(from+segment, d) - from).Seconds()})
+	}
+	b, err := pl.Bytes()
+	if err != nil {
 		return "", fmt.Errorf("media: subtitles: %w", err)
 	}
 	name := fmt.Sprintf("sub_%d.m3u8", i)
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(playlist), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 		return "", fmt.Errorf("media: subtitles: %w", err)
 	}
 	return SubtitlesDir + "/" + name, nil
@@ -502,15 +615,20 @@ func runFFmpeg(ctx context.Context, ffmpegPath string, args []string, total time
 	if err != nil {
 		return fmt.Errorf("media: ffmpeg: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
+	var perr error
+	startErr := true
+	err = runChild(cmd, func() error {
+		startErr = false
+		if report == nil {
+			report = func(ffmpeg.Progress) {}
+		}
+		perr = ffmpeg.ParseProgress(stdout, total, report)
+		io.Copy(io.Discard, stdout)
+		return cmd.Wait()
+	})
+	if startErr {
 		return fmt.Errorf("media: start ffmpeg: %w", err)
 	}
-	if report == nil {
-		report = func(ffmpeg.Progress) {}
-	}
-	perr := ffmpeg.ParseProgress(stdout, total, report)
-	io.Copy(io.Discard, stdout)
-	err = cmd.Wait()
 	if ctx.Err() != nil {
 		return &EncodeError{Err: ctx.Err(), Stderr: stderr.String()}
 	}

@@ -108,6 +108,10 @@ func (w *encodeWorker) Work(ctx context.Context, job *river.Job[EncodeArgs]) err
 	if maxAttempts <= 0 {
 		maxAttempts = s.cfg.MaxAttempts
 	}
+	if wait, ok := s.storeDown(cleanup, a.ID, staging, err); ok {
+		log.Warn("encode waits for the media store", "retry_in", wait.String(), "error", err)
+		return river.JobSnooze(wait)
+	}
 	state, reason, final := StateQueued, "", false
 	switch {
 	case errors.Is(err, errSuperseded):
@@ -156,7 +160,7 @@ func (w *encodeWorker) setState(ctx context.Context, id int64, staging string, s
 
 func (w *encodeWorker) encode(ctx context.Context, a Asset, staging string) error {
 	s := w.s
-	tmp, err := os.MkdirTemp(s.cfg.TempDir, "lineup-encode-")
+	tmp, err := os.MkdirTemp(s.cfg.TempDir, fmt.Sprintf("%s%d-", tempPrefix, os.Getpid()))
 	if err != nil {
 		return fmt.Errorf("media: encode: %w", err)
 	}
@@ -180,7 +184,7 @@ func (w *encodeWorker) encode(ctx context.Context, a Asset, staging string) erro
 		if err != nil {
 			return err
 		}
-		req.Subtitles = append(req.Subtitles, TrackFile{Language: t.Language, Path: p})
+		req.Subtitles = append(req.Subtitles, TrackFile{Language: t.Language, Path: p, Charset: t.Charset})
 	}
 
 	probe, err := Probe(ctx, s.cfg.FFprobePath, source)
@@ -225,7 +229,9 @@ func (w *encodeWorker) encode(ctx context.Context, a Asset, staging string) erro
 		ladder[i] = LadderRung{Name: r.Name, Width: r.Width, Height: r.Height, Bitrate: r.Bitrate}
 	}
 	ladderJSON, _ := json.Marshal(ladder)
-	if err := w.setState(ctx, a.ID, staging, StatePublishing, `, progress = $5, ladder = $6`, 100.0, string(ladderJSON)); err != nil {
+	loudJSON, notConvJSON := sourceReport(out)
+	if err := w.setState(ctx, a.ID, staging, StatePublishing, `, progress = $5, ladder = $6, loudness = $7, subtitles_not_converted = $8`,
+		100.0, string(ladderJSON), loudJSON, notConvJSON); err != nil {
 		return err
 	}
 	for _, f := range out.Files {
@@ -246,7 +252,7 @@ func (w *encodeWorker) encode(ctx context.Context, a Asset, staging string) erro
 
 	now := time.Now().UnixMilli()
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE assets SET state = $1, progress = 100, speed = 0, published_prefix = $2, error = '', stderr_tail = '', ready_at = $3, updated_at = $3
+		res, err := tx.ExecContext(ctx, `UPDATE assets SET state = $1, progress = 100, speed = 0, published_prefix = $2, error = '', stderr_tail = '', waiting_since = 0, ready_at = $3, updated_at = $3
 			WHERE id = $4 AND staging_prefix = $2 AND state = 'publishing'`, string(StateReady), staging, now, a.ID)
 		if err != nil {
 			return fmt.Errorf("media: encode: mark ready: %w", err)

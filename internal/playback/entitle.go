@@ -81,6 +81,16 @@ type Viewer struct {
 	// MaxAge is the profile's maturity limit (accounts.Profile.MaxAge).
 	MaxAge    int
 	Territory string
+	// Zone is the viewer's IANA time zone when known and one of
+	// Territory's zones (geo.Result.Zone); "" otherwise. With it, dates
+	// without a time open at the viewer's own local midnight.
+	Zone string
+}
+
+// zonedRights is the optional extension of Rights that takes the viewer's
+// zone; *rights.Service has it.
+type zonedRights interface {
+	Available(ctx context.Context, q rights.AvailabilityQuery) (rights.Availability, error)
 }
 
 // Grant is a decision to let a viewer play: the signed token and what it
@@ -161,7 +171,12 @@ func (s *Service) Entitle(ctx context.Context, v Viewer, titleID int64) (Grant, 
 		return Grant{}, &DeniedError{Reason: ReasonMaturity, TitleID: titleID}
 	}
 	now := s.cfg.Now()
-	av, err := s.cfg.Rights.Availability(ctx, titleID, v.Territory, now)
+	var av rights.Availability
+	if zr, ok := s.cfg.Rights.(zonedRights); ok && v.Zone != "" {
+		av, err = zr.Available(ctx, rights.AvailabilityQuery{TitleID: titleID, Territory: v.Territory, At: now, ViewerZone: v.Zone})
+	} else {
+		av, err = s.cfg.Rights.Availability(ctx, titleID, v.Territory, now)
+	}
 	if err != nil {
 		return Grant{}, fmt.Errorf("playback: entitle: %w", err)
 	}

@@ -164,6 +164,20 @@ func TestEntitleWithRights(t *testing.T) {
 		if _, err := s.Entitle(ctx, us, titleID); !errors.Is(err, playback.ErrNotAvailable) {
 			t.Errorf("the same license is not open yet in New York: %v", err)
 		}
+		// 22 June 01:00 in New York is still 21 June in Los Angeles: a
+		// viewer whose GeoIP zone is Los Angeles waits for their midnight.
+		now = time.Date(2018, 6, 22, 5, 0, 0, 0, time.UTC)
+		if _, err := s.Entitle(ctx, us, titleID); err != nil {
+			t.Errorf("open at midnight in New York: %v", err)
+		}
+		la := playback.Viewer{ProfileID: 1, MaxAge: 21, Territory: "US", Zone: "America/Los_Angeles"}
+		if _, err := s.Entitle(ctx, la, titleID); !errors.Is(err, playback.ErrNotAvailable) {
+			t.Errorf("a viewer in Los Angeles waits for their own local midnight: %v", err)
+		}
+		now = time.Date(2018, 6, 22, 7, 0, 0, 0, time.UTC)
+		if _, err := s.Entitle(ctx, la, titleID); err != nil {
+			t.Errorf("open at midnight in Los Angeles: %v", err)
+		}
 		if _, err := s.Entitle(ctx, playback.Viewer{ProfileID: 2, MaxAge: 12, Territory: "PH"}, adultID); !errors.Is(err, playback.ErrMaturity) {
 			t.Errorf("a kids profile is refused an 18 title: %v", err)
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/lineup/lineup/internal/store"
@@ -15,25 +14,107 @@ import (
 // more (ZZ, EU) reads all the title's windows and filters them itself.
 const inListMax = 40
 
-// conflicts returns every conflict of r with the licenses stored in q other
-// than self (0 for a license not stored yet), ordered by other license,
-// territory and kind. The rules are DESIGN.md's:
+// otherWindow is a stored window of another license of the same title, as
+// the conflict rules see it.
+type otherWindow struct {
+	license    int64
+	territory  string
+	licensee   string // folded (see FoldName)
+	typ        LicenseType
+	exclusive  bool
+	start, end int64
+}
+
+// otherHoldback is a stored holdback of another license of the same title.
+type otherHoldback struct {
+	license int64
+	types   map[LicenseType]bool
+	covered []string // expanded territories
+	until   Moment
+}
+
+// findConflicts applies DESIGN.md's conflict rules to a resolved license
+// and the stored windows and holdbacks of the other licenses of its title
+// (withdrawn ones already left out), reading nothing else: it is the whole
+// rule, table-tested without a database. The loaded sets may hold more than
+// can conflict (the loaders narrow them for speed); every condition is
+// checked here. Conflicts come ordered by other license, territory, kind and
+// overlap, without repeats.
 //
-//   - exclusivity: same title and license type, different licensees, at
-//     least one exclusive, windows overlapping in a shared territory (windows
-//     are half-open, so touching windows do not overlap);
-//   - holdback: a holdback of one license conflicts with another license of
-//     the same title, of a held-back type, in a held-back territory, that
-//     starts before the holdback's until, resolved in that territory. Both
-//     directions are checked: r against stored holdbacks, r's holdbacks
-//     against stored licenses.
+//   - exclusivity: same license type, different licensees (compared
+//     folded), at least one of the two exclusive, windows overlapping in a
+//     shared territory (half-open: touching windows do not overlap);
+//   - holdback: a holdback conflicts with a license of a held-back type in a
+//     held-back territory that starts before the holdback's until, resolved
+//     in that territory. Both directions: r against the stored holdbacks,
+//     r's holdbacks against the stored windows.
+func findConflicts(r *resolved, windows []otherWindow, holdbacks []otherHoldback) []Conflict {
+	l := r.l
+	licensee := FoldName(l.Licensee)
+	var out []Conflict
+	for _, o := range windows {
+		i, ok := r.index[o.territory]
+		if !ok {
+			continue
+		}
+		w := r.windows[i]
+		if o.typ == l.Type && o.licensee != licensee && (o.exclusive || l.Exclusive) {
+			if lo, hi := max(w.start, o.start), min(w.end, o.end); lo < hi {
+				out = append(out, conflict(Exclusivity, o.license, o.territory, lo, hi))
+			}
+		}
+	}
+	for _, h := range holdbacks {
+		if !h.types[l.Type] {
+			continue
+		}
+		for _, c := range h.covered {
+			i, ok := r.index[c]
+			if !ok {
+				continue
+			}
+			w := r.windows[i]
+			if u := ms(h.until, c); w.start < u {
+				out = append(out, conflict(HoldbackConflict, h.license, c, w.start, min(w.end, u)))
+			}
+		}
+	}
+	for _, h := range r.holdbacks {
+		for _, o := range windows {
+			if !h.types[o.typ] || !h.covered[o.territory] {
+				continue
+			}
+			if u := ms(h.until, o.territory); o.start < u {
+				out = append(out, conflict(HoldbackConflict, o.license, o.territory, o.start, min(o.end, u)))
+			}
+		}
+	}
+	sortConflicts(out)
+	return dedupConflicts(out)
+}
+
+// conflicts loads what findConflicts needs about the licenses stored in q
+// other than self (0 for a license not stored yet) and applies it. The
+// loaders narrow by title, type, licensee and territory in SQL, so that a
+// title with many licenses reads only the few windows that may clash.
 func (s *Service) conflicts(ctx context.Context, q store.Querier, r *resolved, self int64) ([]Conflict, error) {
 	l := r.l
-	var out []Conflict
+	var windows []otherWindow
+	scanWindow := func(rows *sql.Rows) error {
+		var o otherWindow
+		var typ string
+		if err := rows.Scan(&o.license, &o.territory, &o.licensee, &typ, &o.exclusive, &o.start, &o.end); err != nil {
+			return err
+		}
+		o.typ = LicenseType(typ)
+		windows = append(windows, o)
+		return nil
+	}
+	const cols = `SELECT license_id, territory, licensee, license_type, exclusive, starts_at, ends_at FROM license_windows`
 
-	// Exclusivity.
-	query := `SELECT license_id, territory, starts_at, ends_at FROM license_windows
-		WHERE title_id = $1 AND license_type = $2 AND licensee <> $3 AND license_id <> $4`
+	// Exclusivity candidates: same type, another licensee, and exclusive
+	// unless r is.
+	query := cols + ` WHERE title_id = $1 AND license_type = $2 AND licensee <> $3 AND license_id <> $4`
 	args := []any{l.TitleID, string(l.Type), FoldName(l.Licensee), self}
 	if !l.Exclusive {
 		query += ` AND exclusive = TRUE`
@@ -44,68 +125,11 @@ func (s *Service) conflicts(ctx context.Context, q store.Querier, r *resolved, s
 			args = append(args, w.territory)
 		}
 	}
-	err := store.EachRow(ctx, q, query, args, func(rows *sql.Rows) error {
-		var other int64
-		var territory string
-		var start, end int64
-		if err := rows.Scan(&other, &territory, &start, &end); err != nil {
-			return err
-		}
-		i, ok := r.index[territory]
-		if !ok {
-			return nil
-		}
-		w := r.windows[i]
-		lo, hi := max(w.start, start), min(w.end, end)
-		if lo < hi {
-			out = append(out, conflict(Exclusivity, other, territory, lo, hi))
-		}
-		return nil
-	})
-	if err != nil {
+	if err := store.EachRow(ctx, q, query, args, scanWindow); err != nil {
 		return nil, fmt.Errorf("exclusivity: %w", err)
 	}
 
-	// Stored holdbacks that hold r back.
-	expanded := map[string][]string{}
-	// A withdrawn license's holdbacks are kept for the record but hold
-	// nothing back.
-	err = store.EachRow(ctx, q, `SELECT h.license_id, h.license_types, h.territories, h.until_date, h.until_at
-		FROM holdbacks h JOIN licenses l ON l.id = h.license_id
-		WHERE h.title_id = $1 AND h.license_id <> $2 AND l.status <> 'withdrawn'`, []any{l.TitleID, self}, func(rows *sql.Rows) error {
-		var other int64
-		var types, terr string
-		var untilDate sql.NullString
-		var untilAt sql.NullInt64
-		if err := rows.Scan(&other, &types, &terr, &untilDate, &untilAt); err != nil {
-			return err
-		}
-		if !containsType(types, l.Type) {
-			return nil
-		}
-		until := momentOf(untilDate, untilAt)
-		cov, ok := expanded[terr]
-		if !ok {
-			cov, _ = Covered(splitList(terr), nil)
-			expanded[terr] = cov
-		}
-		for _, c := range cov {
-			i, ok := r.index[c]
-			if !ok {
-				continue
-			}
-			w := r.windows[i]
-			if u := ms(until, c); w.start < u {
-				out = append(out, conflict(HoldbackConflict, other, c, w.start, min(w.end, u)))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("stored holdbacks: %w", err)
-	}
-
-	// r's holdbacks against stored licenses.
+	// Windows of the types r's holdbacks hold back.
 	if len(r.holdbacks) > 0 {
 		held := map[LicenseType]bool{}
 		for _, h := range r.holdbacks {
@@ -119,32 +143,43 @@ func (s *Service) conflicts(ctx context.Context, q store.Querier, r *resolved, s
 				args = append(args, string(t))
 			}
 		}
-		query := `SELECT license_id, territory, license_type, starts_at, ends_at FROM license_windows
-			WHERE title_id = $1 AND license_id <> $2 AND license_type IN (` + store.Placeholders(3, len(args)-2) + `)`
-		err := store.EachRow(ctx, q, query, args, func(rows *sql.Rows) error {
-			var other int64
-			var territory, typ string
-			var start, end int64
-			if err := rows.Scan(&other, &territory, &typ, &start, &end); err != nil {
-				return err
-			}
-			for _, h := range r.holdbacks {
-				if !h.types[LicenseType(typ)] || !h.covered[territory] {
-					continue
-				}
-				if u := ms(h.until, territory); start < u {
-					out = append(out, conflict(HoldbackConflict, other, territory, start, min(end, u)))
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		query := cols + ` WHERE title_id = $1 AND license_id <> $2 AND license_type IN (` + store.Placeholders(3, len(args)-2) + `)`
+		if err := store.EachRow(ctx, q, query, args, scanWindow); err != nil {
 			return nil, fmt.Errorf("holdbacks: %w", err)
 		}
 	}
 
-	sortConflicts(out)
-	return dedupConflicts(out), nil
+	// Stored holdbacks; a withdrawn license's are kept for the record but
+	// hold nothing back.
+	var holdbacks []otherHoldback
+	expanded := map[string][]string{}
+	err := store.EachRow(ctx, q, `SELECT h.license_id, h.license_types, h.territories, h.until_date, h.until_at
+		FROM holdbacks h JOIN licenses l ON l.id = h.license_id
+		WHERE h.title_id = $1 AND h.license_id <> $2 AND l.status <> 'withdrawn'`, []any{l.TitleID, self}, func(rows *sql.Rows) error {
+		var h otherHoldback
+		var types, terr string
+		var untilDate sql.NullString
+		var untilAt sql.NullInt64
+		if err := rows.Scan(&h.license, &types, &terr, &untilDate, &untilAt); err != nil {
+			return err
+		}
+		h.types = map[LicenseType]bool{}
+		for _, t := range splitList(types) {
+			h.types[LicenseType(t)] = true
+		}
+		cov, ok := expanded[terr]
+		if !ok {
+			cov, _ = Covered(splitList(terr), nil)
+			expanded[terr] = cov
+		}
+		h.covered, h.until = cov, momentOf(untilDate, untilAt)
+		holdbacks = append(holdbacks, h)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stored holdbacks: %w", err)
+	}
+	return findConflicts(r, windows, holdbacks), nil
 }
 
 func conflict(kind ConflictKind, other int64, territory string, start, end int64) Conflict {
@@ -191,13 +226,4 @@ func endMS(t *time.Time) int64 {
 		return openEnd
 	}
 	return t.UnixMilli()
-}
-
-func containsType(list string, t LicenseType) bool {
-	for _, s := range strings.Split(list, ",") {
-		if s == string(t) {
-			return true
-		}
-	}
-	return false
 }

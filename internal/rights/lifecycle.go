@@ -77,11 +77,13 @@ func (s *Service) Amend(ctx context.Context, id int64, l License, ch Change, for
 	}
 	var out License
 	var cs []Conflict
+	var before int64
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		cur, err := s.lockLicense(ctx, tx, id)
 		if err != nil {
 			return err
 		}
+		before = cur.Version
 		r, err := amended(cur, l)
 		if err != nil {
 			return err
@@ -113,6 +115,9 @@ func (s *Service) Amend(ctx context.Context, id int64, l License, ch Change, for
 	})
 	if err != nil {
 		return License{}, cs, err
+	}
+	if out.Version != before {
+		s.notify(ctx, EventAmended, out, ch)
 	}
 	return out, cs, nil
 }
@@ -201,7 +206,11 @@ func (s *Service) Terminate(ctx context.Context, id int64, end Moment, ch Change
 		out = r.l
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return License{}, err
+	}
+	s.notify(ctx, EventTerminated, out, ch)
+	return out, nil
 }
 
 // Withdraw withdraws license id: it is kept, with its history, marked
@@ -233,7 +242,11 @@ func (s *Service) Withdraw(ctx context.Context, id int64, ch Change) (License, e
 		out = r.l
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return License{}, err
+	}
+	s.notify(ctx, EventWithdrawn, out, ch)
+	return out, nil
 }
 
 // History returns every state of license id, oldest first: the created

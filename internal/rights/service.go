@@ -30,6 +30,11 @@ type Config struct {
 	LeavingSoonWithin int
 	// Now returns the current instant; nil means time.Now.
 	Now func() time.Time
+	// Notify, when not nil, is told of every license added (Add, AddAll;
+	// not the trusted bulk Import), amended, terminated and withdrawn,
+	// after the change is committed (see Event). It must not block for
+	// long; a change is not undone when telling fails.
+	Notify func(ctx context.Context, e Event)
 }
 
 // Service stores licenses and answers questions about them. It is safe for
@@ -142,6 +147,7 @@ func (s *Service) Add(ctx context.Context, l License, force bool) (License, []Co
 		return License{}, cs, err
 	}
 	s.grew(ctx, len(r.windows))
+	s.notify(ctx, EventCreated, out, Change{})
 	return out, cs, nil
 }
 
@@ -183,6 +189,9 @@ func (s *Service) AddAll(ctx context.Context, ls []License, force bool) ([]Licen
 		return nil, err
 	}
 	s.grew(ctx, windows)
+	for _, l := range out {
+		s.notify(ctx, EventCreated, l, Change{})
+	}
 	return out, nil
 }
 

@@ -67,11 +67,14 @@ func (d Dialect) Rewrite(sqlText string) string {
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version BIGINT PRIMARY KEY,
 	name TEXT NOT NULL,
-	applied_at BIGINT NOT NULL
+	applied_at BIGINT NOT NULL,
+	checksum TEXT NOT NULL DEFAULT ''
 )`
 
 // Migrate applies every pending migration, each in its own transaction, and
-// returns how many it applied. On PostgreSQL an advisory lock keeps several
+// returns how many it applied, recording each one's checksum. It refuses
+// (with a *SchemaError) a database migrated by a newer Lineup or one whose
+// applied migrations were edited since, before applying anything. On PostgreSQL an advisory lock keeps several
 // nodes starting at once from applying the same migration twice.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
 	all, err := Migrations()
@@ -80,6 +83,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	}
 	if _, err := db.ExecContext(ctx, createMigrationsTable); err != nil {
 		return 0, fmt.Errorf("store: create schema_migrations: %w", err)
+	}
+	if err := db.checkApplied(ctx, all); err != nil {
+		return 0, err
 	}
 	applied := 0
 	for _, m := range all {
@@ -101,8 +107,8 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			if _, err := tx.ExecContext(ctx, db.Dialect.Rewrite(m.SQL)); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.Version, m.Name, time.Now().UnixMilli()); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4)`,
+				m.Version, m.Name, time.Now().UnixMilli(), m.Checksum()); err != nil {
 				return err
 			}
 			did = true

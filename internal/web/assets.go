@@ -66,3 +66,11 @@ func (s *Server) staticFile(w http.ResponseWriter, r *http.Request) error {
 	_, err := w.Write(b)
 	return err
 }
+
+// favicon sends browsers that ask for /favicon.ico on their own to the
+// page icon every page links (an SVG under its content hash).
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.Redirect(w, r, s.assets.url("favicon.svg"), http.StatusMovedPermanently)
+	return nil
+}

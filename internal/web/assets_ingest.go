@@ -106,7 +106,10 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, titleID int64) (
 		case "audio":
 			req.Audio = append(req.Audio, media.Track{Language: lang, Filename: base, Reader: f})
 		case "subtitle":
-			req.Subtitles = append(req.Subtitles, media.Track{Language: lang, Filename: base, Reader: f})
+			// A subtitle part may name its text encoding, as any text part
+			// does: Content-Type: text/plain; charset=big5.
+			_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
+			req.Subtitles = append(req.Subtitles, media.Track{Language: lang, Filename: base, Reader: f, Charset: params["charset"]})
 		}
 	}
 	if req.TitleID == 0 {

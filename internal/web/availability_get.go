@@ -12,6 +12,10 @@ type availabilityResponse struct {
 	Title     int64     `json:"title"`
 	Territory string    `json:"territory"`
 	At        time.Time `json:"at"`
+	// AsOf echoes as_of when the answer is as Lineup recorded it then.
+	AsOf *time.Time `json:"as_of,omitempty"`
+	// Zone echoes the viewer's zone when one was given.
+	Zone string `json:"zone,omitempty"`
 	rights.Availability
 }
 
@@ -28,12 +32,24 @@ func (s *Server) availabilityGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Catalog.GetTitle(r.Context(), title); err != nil {
-		return err
-	}
-	a, err := s.Rights.Availability(r.Context(), title, territory, at)
+	asOf, err := queryAsOf(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, availabilityResponse{Title: title, Territory: territory, At: at, Availability: a})
+	zone := r.URL.Query().Get("zone")
+	if zone != "" && !rights.InTerritory(zone, territory) {
+		return errBadRequest("zone", zone, "zone must be one of the territory's time zones (an IANA name such as "+rights.Zones(territory)[0]+")")
+	}
+	if _, err := s.Catalog.GetTitle(r.Context(), title); err != nil {
+		return err
+	}
+	a, err := s.Rights.Available(r.Context(), rights.AvailabilityQuery{TitleID: title, Territory: territory, At: at, AsOf: asOf, ViewerZone: zone})
+	if err != nil {
+		return err
+	}
+	resp := availabilityResponse{Title: title, Territory: territory, At: at, Availability: a, Zone: zone}
+	if !asOf.IsZero() {
+		resp.AsOf = &asOf
+	}
+	return writeJSON(w, http.StatusOK, resp)
 }

@@ -28,16 +28,18 @@ func (s *Server) availsExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ls := avails.Digital(all)
-	titles, err := s.Catalog.GetTitles(r.Context(), avails.TitleIDs(ls))
+	refs, err := avails.TitleRefs(r.Context(), s.Catalog, avails.TitleIDs(ls))
+	if err != nil {
+		return err
+	}
+	rows, err := s.availsImporter().ExportRows(r.Context(), ls)
 	if err != nil {
 		return err
 	}
 	// Built whole before the first byte goes out, so that a failure is
 	// still a proper problem response rather than half a sheet.
 	var buf bytes.Buffer
-	if err := avails.Export(&buf, format, ls, func(id int64) avails.TitleRef {
-		return avails.TitleRef{ContentID: titles[id].ContentID(), Alias: titles[id].OriginalTitle}
-	}, nil); err != nil {
+	if err := avails.Export(&buf, format, ls, refs, rows); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", ctype)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"io"
 	"mime"
 	"net/http"
@@ -13,9 +12,16 @@ import (
 
 // availsImport reads an EMA Avails sheet (.xlsx or .csv) sent either as the
 // raw body (with ?filename= or ?format=) or as the "file" part of a
-// multipart form, and stores its licenses all together or not at all.
+// multipart form, and applies it: titles created, licenses created, amended
+// or withdrawn, rows set aside. It answers with the import's report: 201
+// when something changed, 200 when nothing did or with ?dry_run=1 (nothing
+// is stored then).
 func (s *Server) availsImport(w http.ResponseWriter, r *http.Request) error {
 	force, err := queryBool(r, "force")
+	if err != nil {
+		return err
+	}
+	dryRun, err := queryBool(r, "dry_run")
 	if err != nil {
 		return err
 	}
@@ -24,19 +30,32 @@ func (s *Server) availsImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer body.Close()
-	ls, err := avails.Parse(r.Context(), body, name, avails.Options{
-		Resolve:  s.resolveAvailsTitle,
-		Licensor: s.AvailsLicensor,
-		Licensee: s.Licensee,
+	rep, err := s.availsImporter().Import(r.Context(), body, name, avails.ImportOptions{
+		Options: avails.Options{Licensor: s.AvailsLicensor, Licensee: s.Licensee},
+		Force:   force, DryRun: dryRun, Actor: actorOf(r),
 	})
 	if err != nil {
 		return err
 	}
-	stored, err := s.Rights.AddAll(r.Context(), ls, force)
-	if err != nil {
-		return err
+	status := http.StatusOK
+	if rep.Changed() && !rep.DryRun {
+		status = http.StatusCreated
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"imported": len(stored), "licenses": nonNil(stored)})
+	return writeJSON(w, status, rep)
+}
+
+// availsImporter builds the avails importer over the server's services.
+func (s *Server) availsImporter() *avails.Importer {
+	return avails.NewImporter(s.DB, s.Catalog, s.Rights, s.Now)
+}
+
+// actorOf names who makes a change, for the history of what it changes:
+// the signed-in admin's email, or "api token" for the admin bearer token.
+func actorOf(r *http.Request) string {
+	if v := viewerFrom(r.Context()); v != nil && v.session.User.Email != "" {
+		return v.session.User.Email
+	}
+	return "api token"
 }
 
 // uploadedFile finds the sheet in the request and a file name that says its
@@ -73,9 +92,4 @@ func uploadedFile(r *http.Request) (io.ReadCloser, string, error) {
 		}
 	}
 	return r.Body, path.Base(name), nil
-}
-
-// resolveAvailsTitle finds the title an avails row names.
-func (s *Server) resolveAvailsTitle(ctx context.Context, ref avails.TitleRef) (int64, error) {
-	return s.Catalog.ResolveTitleRef(ctx, ref.ContentID, ref.AltID, ref.Alias)
 }

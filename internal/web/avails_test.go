@@ -34,8 +34,17 @@ func TestAvailsImportExportThroughTheAPI(t *testing.T) {
 			"Studio,Lineup,PH,Movie,Full Extract,后来的我们,SVOD,2018-06-22,Open,Yes,Yes,,A1\n" +
 			"Studio,Lineup,US,Movie,Full Extract,后来的我们,SVOD,2018-06-22,Open,Yes,Yes,,A2\n"
 		code, body := ts.post("/api/v1/avails?format=csv", "text/csv", sheet)
-		if code != http.StatusCreated || !strings.Contains(body, `"imported":1`) {
-			t.Fatalf("two rows of one grant import as one license with two territories: %d %s", code, body)
+		if code != http.StatusCreated || !strings.Contains(body, `"territories":["PH","US"]`) || !strings.Contains(body, `"avail_ids":["A1","A2"]`) {
+			t.Fatalf("two rows of one grant import as one license with two territories, and the report says so: %d %s", code, body)
+		}
+		code, body = ts.post("/api/v1/avails?format=csv", "text/csv", sheet)
+		if code != http.StatusOK || !strings.Contains(body, `"created":[]`) || !strings.Contains(body, `"unchanged":2`) {
+			t.Fatalf("the same sheet again must change nothing and report its rows unchanged: %d %s", code, body)
+		}
+		newTitle := availsHeader + "Studio,Lineup,PH,Movie,Full Extract,Another Film,SVOD,2018-06-22,Open,No,No,md:cid:eidr-s:7791-8534-2C23-9030-8610-5,C1\n"
+		code, body = ts.post("/api/v1/avails?format=csv&dry_run=1", "text/csv", newTitle)
+		if code != http.StatusOK || !strings.Contains(body, `"dry_run":true`) || !strings.Contains(body, `"name":"Another Film"`) || countRows(t, db, "titles") != 1 {
+			t.Fatalf("a dry run reports the title it would create and stores nothing: %d %s", code, body)
 		}
 		req, _ := http.NewRequest("GET", ts.url+"/api/v1/avails?format=csv", nil)
 		req.Header.Set("Authorization", "Bearer "+adminToken)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 
@@ -117,8 +118,13 @@ func (s *Server) recordsGet(w http.ResponseWriter, r *http.Request) error {
 	}
 	ranking, err := s.BoxOffice.Ranking(r.Context(), f, asOf, 10)
 	if errors.Is(err, charts.ErrNoRate) {
+		missing := "some of these figures"
+		var nr *charts.NoRateError
+		if errors.As(err, &nr) {
+			missing = fmt.Sprintf("%s figures on %s", nr.Currency, nr.Day)
+		}
 		return &httpError{status: http.StatusUnprocessableEntity, field: "usd", value: "true",
-			detail: "no exchange rate is known for some of these figures: load rates with `lineup boxoffice rates FILE.csv`, or ask without usd=true"}
+			detail: "no exchange rate to US dollars is known for " + missing + ": load rates with `lineup boxoffice rates FILE.csv`, or ask without usd=true"}
 	}
 	if err != nil {
 		return err

@@ -34,6 +34,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 		return notReady("the database does not answer")
 	}
 	s.outages.up("database")
+	if err := s.DB.CheckSchema(ctx); err != nil {
+		return notReady(err.Error())
+	}
 	if len(pending) > 0 {
 		return notReady(fmt.Sprintf("%d database migration(s) pending (%v): run `lineup migrate`", len(pending), pending))
 	}

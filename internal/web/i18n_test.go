@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lineup/lineup/internal/accounts"
+	"github.com/lineup/lineup/internal/editorial"
 	"github.com/lineup/lineup/internal/locale"
 )
 
@@ -104,5 +106,95 @@ func TestPagesSpeakTheProfilesLanguage(t *testing.T) {
 				t.Errorf("a %s profile's home page must not show the English %q", tc.lang, nw)
 			}
 		}
+	}
+}
+
+// TestNewAccountLandsOnProfileCreation: signing up, then in, leads to the
+// form that makes the first profile, not to an empty picker, and that profile is then
+// the one watching, in its own language.
+func TestNewAccountLandsOnProfileCreation(t *testing.T) {
+	vs := newViewerServer(t)
+	b := newBrowserClient(t, vs.url)
+	b.header["Accept-Language"] = "zh-CN,zh;q=0.9"
+	// Sign-up answers alike whether or not the email has an account
+	// (issue 10 row 4), so the new member then signs in.
+	if status, _ := b.do("POST", "/signup", url.Values{"email": {"new@b.test"}, "password": {"correct horse battery"}}); status != 200 {
+		t.Fatalf("sign up: %d", status)
+	}
+	status, page := b.do("POST", "/signin", url.Values{"email": {"new@b.test"}, "password": {"correct horse battery"}})
+	_, h1 := errorPageOf(t, "signed up", page)
+	if status != 200 || !strings.Contains(h1, "创建你的档案") || !strings.Contains(page, `id="add-profile"`) {
+		t.Fatalf("a new account must land on the form that creates its first profile, in the browser's language: %d, h1 %q", status, h1)
+	}
+	if !strings.Contains(page, `<option value="zh" lang="zh" selected>`) {
+		t.Errorf("the first profile's language must default to the language the page is shown in")
+	}
+	status, page = b.do("POST", "/profiles", url.Values{"csrf": {b.csrf(page)}, "name": {"小明"}, "language": {"zh-Hant"}, "max_age": {"18"}, "password": {"correct horse battery"}})
+	if status != 200 || !strings.Contains(page, `id="row-new"`) || !strings.Contains(page, `lang="zh-Hant"`) {
+		t.Errorf("creating the first profile must lead home, watching as it, in its language: %d", status)
+	}
+}
+
+func TestTopTenShowsWholeViews(t *testing.T) {
+	c, err := locale.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := c.For(locale.English)
+	tests := []struct {
+		views float64
+		want  string
+	}{{1.1, "1 view"}, {0.4, "1 view"}, {2.5, "3 views"}, {1234.2, "1,234 views"}}
+	for _, tc := range tests {
+		if got := en.T("%d views", wholeViews(tc.views)); got != tc.want {
+			t.Errorf("%.1f views must show as %q, not to a decimal: %q", tc.views, tc.want, got)
+		}
+	}
+}
+
+func TestFaviconAndOneHeading(t *testing.T) {
+	vs := newViewerServer(t)
+	c := &http.Client{}
+	resp, err := c.Get(vs.url + "/favicon.ico")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("/favicon.ico must lead to the page icon, not a 404: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	story := string(vs.srv.storyHTML(editorial.Story{Kind: "interview", Headline: "René Liu on her first film",
+		Blocks: []editorial.Block{{Kind: editorial.BlockHeading, Text: "The train"}}}))
+	if strings.Contains(story, "<h1") || !strings.Contains(story, "<h2>René Liu on her first film</h2>") || !strings.Contains(story, "<h3>The train</h3>") {
+		t.Errorf("an interview under a title's page must not bring a second <h1>: %s", story)
+	}
+}
+
+func TestCaptionAppearanceIsPerProfile(t *testing.T) {
+	vs := newViewerServer(t)
+	ctx := context.Background()
+	u, err := vs.accounts.AddUser(ctx, accounts.NewUser{Email: "cap@b.test", Password: "correct horse battery", HomeTerritory: "US"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := vs.accounts.AddProfile(ctx, u.ID, accounts.ProfileInput{Name: "Grandma", Language: "en", MaxAge: 18})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowserClient(t, vs.url)
+	_, page := b.do("POST", "/signin", url.Values{"email": {"cap@b.test"}, "password": {"correct horse battery"}})
+	token := b.csrf(page)
+	b.do("POST", "/profiles/"+itoa(p.ID)+"/select", url.Values{"csrf": {token}})
+	if _, page := b.do("GET", "/watch/1", nil); !strings.Contains(page, `class="cue-medium cue-box"`) {
+		t.Errorf("a profile's captions start medium on a dark box")
+	}
+	if status, _ := b.do("POST", "/profiles/"+itoa(p.ID)+"/captions", url.Values{"csrf": {token}, "caption_size": {"huge"}, "caption_background": {"none"}}); status != 400 {
+		t.Errorf("an unknown caption size must be refused: %d", status)
+	}
+	if status, _ := b.do("POST", "/profiles/"+itoa(p.ID)+"/captions", url.Values{"csrf": {token}, "caption_size": {"large"}, "caption_background": {"none"}}); status != 200 {
+		t.Errorf("saving the caption style: %d", status)
+	}
+	if _, page := b.do("GET", "/watch/1", nil); !strings.Contains(page, `class="cue-large cue-none"`) {
+		t.Errorf("the player must draw the profile's captions as it chose, through the ::cue classes")
 	}
 }

@@ -37,7 +37,11 @@ func (s *Server) lineupGet(w http.ResponseWriter, r *http.Request) error {
 	if lang == "" {
 		lang = "en"
 	}
-	q := rights.LineupQuery{Territory: territory, At: at, Limit: limit, Row: r.URL.Query().Get("row"), Cursor: r.URL.Query().Get("cursor")}
+	asOf, err := queryAsOf(r)
+	if err != nil {
+		return err
+	}
+	q := rights.LineupQuery{Territory: territory, At: at, Limit: limit, Row: r.URL.Query().Get("row"), Cursor: r.URL.Query().Get("cursor"), AsOf: asOf}
 	switch q.Row {
 	case "", "available_now", "coming_soon", "leaving_soon":
 	default:

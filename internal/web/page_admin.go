@@ -9,6 +9,7 @@ import (
 
 	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/rights/avails"
 )
 
 type adminTitle struct {
@@ -50,6 +51,10 @@ type adminPage struct {
 	Refused            []string
 	// Next is the cursor of the next page of licenses, if one follows.
 	Next string
+	// Avails is the report of the avails sheet just uploaded.
+	Avails *avails.Report
+	// AvailsProblems lists what is wrong with a refused avails sheet.
+	AvailsProblems []string
 }
 
 func (s *Server) adminTitles(r *http.Request) ([]adminTitle, map[int64]catalog.Title, error) {
@@ -118,6 +123,9 @@ func (s *Server) renderLicenses(w http.ResponseWriter, r *http.Request, status i
 		}
 		if l.OriginalBranding {
 			terms = append(terms, "original branding")
+		}
+		if l.Status != rights.StatusActive {
+			terms = append(terms, string(l.Status))
 		}
 		name := titles[l.TitleID].OriginalTitle
 		p.Licenses = append(p.Licenses, adminLicense{ID: l.ID, Title: name, Type: string(l.Type), Parties: l.Licensor + " → " + l.Licensee,

@@ -21,6 +21,7 @@ type card struct {
 	Progress int    // percent watched, 0 for none
 	When     string // "From 22 June", "Last day to watch 7 December"
 	Rank     int    // Top 10 position, 0 for none
+	Poster   picture
 }
 
 // homeRow is one row of the home page.
@@ -147,6 +148,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows = append(rows, homeRow{Key: "mylist", Heading: loc.T("My List"), Cards: mine, Empty: loc.T("Titles you add to My List appear here.")})
 	rows = append(rows, s.genreRows(loc, lineup.AvailableNow.Items, titles, mk)...)
+	if err := s.illustrateRows(ctx, rows); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "home", s.page(r, "", "home", homePage{Rows: rows}))
 }
 

@@ -64,6 +64,9 @@ func (s *Server) myList(w http.ResponseWriter, r *http.Request) error {
 		cards = append(cards, card{TitleID: id, Name: name, Hue: hue(id)})
 	}
 	loc := s.localeOf(r)
+	if err := s.illustrate(ctx, cards); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "home", s.page(r, loc.T("My List"), "mylist", homePage{Rows: []homeRow{
 		{Key: "mylist", Heading: loc.T("My List"), Cards: cards, Empty: loc.T("Titles you add to My List appear here.")}}}))
 }
@@ -97,6 +100,9 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) error {
 	heading := name
 	if p.Name != name {
 		heading += " (" + p.Name + ")"
+	}
+	if err := s.illustrate(ctx, cards); err != nil {
+		return err
 	}
 	page := homePage{Rows: []homeRow{{Key: "credits", Heading: heading, Cards: cards, Empty: loc.T("No titles on this profile.")}}}
 	if s.Editorial != nil {

@@ -17,6 +17,9 @@ type profilesPage struct {
 	Next      string
 	Error     string
 	Languages []languageOption
+	// Current is the profile this session watches as, whose caption
+	// appearance the page offers to change; nil before one is chosen.
+	Current *accounts.Profile
 }
 
 // languageOption is one language a profile may choose, named in itself.
@@ -60,7 +63,7 @@ func (s *Server) renderProfiles(w http.ResponseWriter, r *http.Request, status i
 	}
 	manage := !onKidsProfile(v)
 	return s.render(w, status, "profiles", s.page(r, title, "", profilesPage{
-		Profiles: ps, CanAdd: manage && len(ps) < accounts.MaxProfiles, CanManage: manage, Next: next, Error: msg, Languages: langs}))
+		Profiles: ps, CanAdd: manage && len(ps) < accounts.MaxProfiles, CanManage: manage, Next: next, Error: msg, Languages: langs, Current: v.profile}))
 }
 
 // profilesSelect picks the profile this session watches as (PIN checked,
@@ -192,6 +195,29 @@ func (s *Server) profilesCreate(w http.ResponseWriter, r *http.Request) error {
 				return nil
 			}
 		}
+	}
+	http.Redirect(w, r, "/profiles", http.StatusSeeOther)
+	return nil
+}
+
+// profilesCaptions sets how the chosen profile's subtitles look; the player
+// applies it with ::cue.
+func (s *Server) profilesCaptions(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v := viewerFrom(r.Context())
+	err = s.Accounts.SetCaptionStyle(r.Context(), v.session.User.ID, id, r.PostFormValue("caption_size"), r.PostFormValue("caption_background"))
+	var inv invalidField
+	if errors.As(err, &inv) {
+		_, _, reason := inv.InvalidField()
+		return s.renderProfiles(w, r, http.StatusBadRequest, s.localeOf(r).Text(reason))
+	} else if err != nil {
+		return err
 	}
 	http.Redirect(w, r, "/profiles", http.StatusSeeOther)
 	return nil

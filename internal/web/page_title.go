@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/charts"
 	"github.com/lineup/lineup/internal/editorial"
 	"github.com/lineup/lineup/internal/locale"
@@ -33,6 +34,7 @@ type titlePage struct {
 	Synopsis, SourceWork                  string
 	Hue                                   int64
 	Still, StillCaption                   string
+	Backdrop                              picture
 	Original                              bool
 	Available                             bool
 	AvailabilityLine                      string
@@ -75,7 +77,7 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Credits = append(p.Credits, line)
 	}
-	a, err := s.Rights.Availability(ctx, id, territory, now)
+	a, err := s.Rights.Available(ctx, rights.AvailabilityQuery{TitleID: id, Territory: territory, At: now, ViewerZone: v.where.Zone})
 	if err != nil {
 		return err
 	}
@@ -124,6 +126,11 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	if art, err := s.Catalog.ArtworkFor(ctx, []int64{id}); err != nil {
+		return err
+	} else if a, ok := art[id][catalog.Backdrop]; ok {
+		p.Backdrop = s.pictureOf(a, 1280)
+	}
 	if sec, err := s.boxofficeSection(ctx, loc, id, name, t.OriginalTitle); err != nil {
 		return err
 	} else if sec != "" {
@@ -166,7 +173,27 @@ func (s *Server) boxofficeSection(ctx context.Context, loc *locale.Locale, id in
 			line = loc.T("%[1]s: opened %[2]s with %[3]s; an estimated %[4]s after %[5]d days.", country, day, opening, sum, run.DaysInRelease)
 		}
 		fmt.Fprintf(&b, `<p>%s</p>`, template.HTMLEscapeString(line))
+		// tabindex: on a phone the chart scrolls in its box, and keyboard
+		// users must be able to scroll it too.
+		fmt.Fprintf(&b, `<div class="plot" tabindex="0" role="region" aria-label="%s">`, template.HTMLEscapeString(loc.T("Box office in %s", loc.Country(run.Territory))))
 		b.Write(charts.CumulativeSVG(run, ms, charts.ChartOptions{Name: label}))
+		b.WriteString(`</div>`)
+		// The same run in US dollars, when the stored rates cover it: the
+		// reports of a Chinese run are often in dollars ("close to US$200M
+		// in its first 10 days"), so the page shows that figure too.
+		if run.Currency != charts.USD {
+			if usd, err := s.BoxOffice.RunInUSD(ctx, id, run.Territory); err == nil && len(usd.Days) >= 10 {
+				ten := usd.Days[9]
+				fmt.Fprintf(&b, `<p>%s</p>`, template.HTMLEscapeString(loc.T("At the stored exchange rates, about %[1]s after 10 days and about %[2]s in all (estimates).",
+					loc.Money(float64(ten.Cumulative)/100, charts.USD), loc.Money(float64(usd.Total)/100, charts.USD))))
+				marks := []int64{10_000_000_000, ten.Cumulative / 100_000_000 * 100_000_000} // US$100M, and the ten-day figure to the million
+				fmt.Fprintf(&b, `<div class="plot" tabindex="0" role="region" aria-label="%s">`, template.HTMLEscapeString(loc.T("Box office in %s, in US dollars", loc.Country(run.Territory))))
+				b.Write(charts.CumulativeSVG(usd, usd.Milestones(marks...), charts.ChartOptions{Name: label, IDPrefix: fmt.Sprintf("boxoffice-%d-%s-usd", id, run.Territory)}))
+				b.WriteString(`</div>`)
+			} else if err != nil && !errors.Is(err, charts.ErrNoRate) {
+				return "", err
+			}
+		}
 	}
 	fmt.Fprintf(&b, `<p class="muted">%s</p></section>`, template.HTMLEscapeString(loc.T("Dashed stretches are estimates between reported figures.")))
 	return template.HTML(b.String()), nil
@@ -200,7 +227,9 @@ func (s *Server) imageURL(key string) string { return "/images/" + key }
 // people who speak in it.
 func (s *Server) storyHTML(st editorial.Story) template.HTML {
 	return editorial.HTML(st, editorial.RenderOptions{
-		ImageURL:  s.imageURL,
-		PersonURL: func(id int64) string { return "/people/" + strconv.FormatInt(id, 10) },
+		ImageURL: s.imageURL,
+		// The page's one <h1> is the title's or the person's name.
+		HeadingLevel: 2,
+		PersonURL:    func(id int64) string { return "/people/" + strconv.FormatInt(id, 10) },
 	})
 }

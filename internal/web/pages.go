@@ -97,6 +97,22 @@ func (v *viewer) Lang() string {
 	return "en"
 }
 
+// CaptionSize and CaptionBackground are how the profile wants subtitles
+// drawn (the player's ::cue classes); medium on a box without a profile.
+func (v *viewer) CaptionSize() string {
+	if v != nil && v.profile != nil && v.profile.CaptionSize != "" {
+		return v.profile.CaptionSize
+	}
+	return "medium"
+}
+
+func (v *viewer) CaptionBackground() string {
+	if v != nil && v.profile != nil && v.profile.CaptionBackground != "" {
+		return v.profile.CaptionBackground
+	}
+	return "box"
+}
+
 // MaxAge is the profile's maturity limit.
 func (v *viewer) MaxAge() int {
 	if v != nil && v.profile != nil {

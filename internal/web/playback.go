@@ -28,7 +28,7 @@ type playbackGrant struct {
 // and signs a stream token for it.
 func (s *Server) entitle(r *http.Request, titleID int64) (playbackGrant, error) {
 	v := viewerFrom(r.Context())
-	g, err := s.Playback.Entitle(r.Context(), playback.Viewer{ProfileID: v.profile.ID, MaxAge: v.MaxAge(), Territory: v.where.Territory}, titleID)
+	g, err := s.Playback.Entitle(r.Context(), playback.Viewer{ProfileID: v.profile.ID, MaxAge: v.MaxAge(), Territory: v.where.Territory, Zone: v.where.Zone}, titleID)
 	if err != nil {
 		return playbackGrant{}, err
 	}

@@ -79,6 +79,13 @@ type invalidField interface {
 	InvalidField() (field, value, reason string)
 }
 
+// unprocessable is implemented by errors that say a well-formed request
+// cannot be answered from the data stored, and what to do about it (a
+// missing exchange rate): 422.
+type unprocessable interface {
+	Unprocessable() string
+}
+
 // problemRows is implemented by errors that list many bad rows (avails).
 type problemRows interface {
 	ProblemRows() any
@@ -138,6 +145,7 @@ func (s *Server) problemFor(err error) Problem {
 	var denied *playback.DeniedError
 	var limited *accounts.LimitError
 	var refused *media.RefusedError
+	var unp unprocessable
 	switch {
 	case errors.As(err, &denied):
 		if errors.Is(err, playback.ErrNoMedia) {
@@ -164,6 +172,8 @@ func (s *Server) problemFor(err error) Problem {
 			status = http.StatusRequestEntityTooLarge
 		}
 		return Problem{Status: status, Title: "The upload was refused", Detail: refused.Reason}
+	case errors.As(err, &unp):
+		return Problem{Status: http.StatusUnprocessableEntity, Title: "Cannot be answered from the stored data", Detail: unp.Unprocessable()}
 	case errors.As(err, &he):
 		return Problem{Status: he.status, Title: http.StatusText(he.status), Detail: he.detail, Field: he.field, Value: he.value}
 	case errors.As(err, &ce):

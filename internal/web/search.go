@@ -73,5 +73,8 @@ func (s *Server) searchPageHandler(w http.ResponseWriter, r *http.Request) error
 			p.Cards = append(p.Cards, c)
 		}
 	}
+	if err := s.illustrate(r.Context(), p.Cards); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "search", s.page(r, loc.T("Search"), "search", p))
 }

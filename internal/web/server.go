@@ -250,6 +250,15 @@ func (s *Server) routes() []route {
 		admin("GET", "/api/v1/licenses/{id}", s.licensesGet),
 		admin("GET", "/api/v1/conflicts", s.conflictsList),
 
+		// Licenses change (issue 12): amend, terminate, withdraw, history.
+		admin("PATCH", "/api/v1/licenses/{id}", s.licensesAmend),
+		admin("POST", "/api/v1/licenses/{id}/check", s.licensesCheckAmend),
+		admin("POST", "/api/v1/licenses/{id}/terminate", s.licensesTerminate),
+		admin("DELETE", "/api/v1/licenses/{id}", s.licensesWithdraw),
+		admin("GET", "/api/v1/licenses/{id}/history", s.licensesHistory),
+		admin("GET", "/api/v1/reports/expiring", s.reportsExpiring),
+		admin("GET", "/api/v1/reports/windows", s.reportsWindows),
+
 		admin("POST", "/api/v1/avails", s.availsImport),
 		admin("GET", "/api/v1/avails", s.availsExport),
 
@@ -277,6 +286,7 @@ func (s *Server) routes() []route {
 		api("GET", "/stream/{token}/{asset}/{path...}", s.stream),
 
 		page("GET", "/static/{hash}/{name...}", s.staticFile),
+		page("GET", "/favicon.ico", s.favicon),
 		page("GET", "/images/{key...}", s.image),
 		page("GET", "/signin", s.signinForm),
 		page("POST", "/signin", s.signin),
@@ -286,6 +296,7 @@ func (s *Server) routes() []route {
 		page("GET", "/profiles", s.signedIn(s.profilesPicker)),
 		page("POST", "/profiles", s.signedIn(s.profilesCreate)),
 		page("POST", "/profiles/{id}/select", s.signedIn(s.profilesSelect)),
+		page("POST", "/profiles/{id}/captions", s.signedIn(s.profilesCaptions)),
 		page("GET", "/{$}", s.withProfile(s.home)),
 		page("GET", "/titles/{id}", s.withProfile(s.titlePage)),
 		page("GET", "/people/{id}", s.withProfile(s.person)),
@@ -297,10 +308,19 @@ func (s *Server) routes() []route {
 		page("GET", "/admin", s.adminPage(s.adminHome)),
 		page("GET", "/admin/licenses", s.adminPage(s.adminLicenses)),
 		page("POST", "/admin/licenses", s.adminPage(s.adminLicenseAdd)),
+		page("GET", "/admin/licenses/{id}", s.adminPage(s.adminLicense)),
+		page("POST", "/admin/licenses/{id}", s.adminPage(s.adminLicenseChange)),
 		page("GET", "/admin/ingest", s.adminPage(s.adminIngestForm)),
 		upload(page("POST", "/admin/ingest", s.adminPage(s.adminIngest))),
 		page("GET", "/admin/jobs", s.adminPage(s.adminJobs)),
 
+		page("GET", "/admin/avails", s.adminPage(s.adminAvailsForm)),
+		page("POST", "/admin/avails", s.adminPage(s.adminAvailsUpload)),
+		page("POST", "/admin/titles/{id}/complete", s.adminPage(s.adminTitleComplete)),
+		// Operating Lineup (issue 11).
+		admin("POST", "/api/v1/assets/{id}/retry", s.assetsRetry),
+		page("POST", "/admin/assets/{id}/retry", s.adminPage(s.adminAssetRetry)),
+		upload(page("POST", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkUpload))),
 		// Accounts (issue 10).
 		page("POST", "/profiles/{id}", s.signedIn(s.profilesEdit)),
 		page("GET", "/forgot", s.forgotForm),

@@ -256,7 +256,8 @@ func (b *blobReader) Close() error {
 // image serves a stored still (only keys under images' own prefixes).
 func (s *Server) image(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
-	if err := blob.ValidateKey(key); err != nil || !(strings.HasPrefix(key, "demo/stills/") || strings.HasPrefix(key, "stills/")) {
+	artwork := strings.HasPrefix(key, "artwork/")
+	if err := blob.ValidateKey(key); err != nil || !(strings.HasPrefix(key, "demo/stills/") || strings.HasPrefix(key, "stills/") || artwork) {
 		return errNotFound("no such image")
 	}
 	info, err := s.Blob.Stat(r.Context(), key)
@@ -270,6 +271,10 @@ func (s *Server) image(w http.ResponseWriter, r *http.Request) error {
 	defer ra.Close()
 	w.Header().Set("Content-Type", streamType(key))
 	w.Header().Set("Cache-Control", "public, max-age=3600")
+	if artwork {
+		// Artwork keys carry the image's hash: a new image is a new key.
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
 	http.ServeContent(w, r, "", info.ModTime, ra)
 	return nil
 }

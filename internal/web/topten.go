@@ -75,6 +75,9 @@ func (s *Server) topTenPage(w http.ResponseWriter, r *http.Request) error {
 				When: loc.T("%d views", wholeViews(e.Views))})
 		}
 	}
+	if err := s.illustrate(r.Context(), row.Cards); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "home", s.page(r, loc.T("Top 10"), "top10", homePage{Rows: []homeRow{row}}))
 }
 

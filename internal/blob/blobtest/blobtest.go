@@ -42,7 +42,13 @@ func Folder(t testing.TB) *blob.Folder {
 // SecretKey, as LINEUP_S3_ACCESS_KEY and LINEUP_S3_SECRET_KEY).
 func S3(t testing.TB) (blob.Store, string) {
 	t.Helper()
-	endpoint := versitygw.Start(t)
+	return S3At(t, versitygw.Start(t))
+}
+
+// S3At is S3 on the gateway at endpoint (one the test may stop, see
+// versitygw.StartServer).
+func S3At(t testing.TB, endpoint string) (blob.Store, string) {
+	t.Helper()
 	bucket := "lineup-" + strings.ToLower(rand.Text()[:12])
 	c := versitygw.Client(t, endpoint)
 	if err := c.MakeBucket(context.Background(), bucket, minio.MakeBucketOptions{Region: "us-east-1"}); err != nil {

@@ -44,6 +44,28 @@ func Client(t testing.TB, endpoint string) *minio.Client {
 // free port, stops it when the test ends and returns its host:port.
 func Start(t testing.TB) string {
 	t.Helper()
+	return StartServer(t).Addr
+}
+
+// Server is a gateway the test may stop and start again (to make the
+// media store go away for real). Its address and folder, and so its
+// buckets and objects, stay the same across restarts.
+type Server struct {
+	// Addr is the gateway's host:port.
+	Addr string
+
+	t      testing.TB
+	bin    string
+	dir    string
+	cmd    *exec.Cmd
+	exited chan error
+	stderr *syncBuffer
+}
+
+// StartServer starts a gateway like Start and returns it; it is stopped
+// when the test ends.
+func StartServer(t testing.TB) *Server {
+	t.Helper()
 	bin := findVersityGW()
 	if bin == "" {
 		const how = "versitygw not found on PATH or in $(go env GOPATH)/bin; install it with: go install github.com/versity/versitygw/cmd/versitygw@v1.8.0"
@@ -56,45 +78,59 @@ func Start(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
+	s := &Server{Addr: l.Addr().String(), t: t, bin: bin, dir: t.TempDir()}
 	l.Close()
+	s.Start()
+	t.Cleanup(s.Stop)
+	return s
+}
 
-	var stderr syncBuffer
-	cmd := exec.Command(bin, "--port", addr, "--access", AccessKey, "--secret", SecretKey, "posix", t.TempDir())
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start versitygw: %v", err)
+// Start starts the gateway (again) and waits until it answers.
+func (s *Server) Start() {
+	s.t.Helper()
+	s.stderr = &syncBuffer{}
+	s.cmd = exec.Command(s.bin, "--port", s.Addr, "--access", AccessKey, "--secret", SecretKey, "posix", s.dir)
+	s.cmd.Stdout, s.cmd.Stderr = s.stderr, s.stderr
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatalf("start versitygw: %v", err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	c := Client(t, addr)
+	s.exited = make(chan error, 1)
+	go func(cmd *exec.Cmd, exited chan<- error) { exited <- cmd.Wait() }(s.cmd, s.exited)
+	c := Client(s.t, s.Addr)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		_, err := c.ListBuckets(ctx)
 		cancel()
 		if err == nil {
-			return addr
+			return
 		}
 		select {
-		case err := <-exited:
-			t.Fatalf("versitygw exited: %v\n%s", err, stderr.String())
+		case err := <-s.exited:
+			s.t.Fatalf("versitygw exited: %v\n%s", err, s.stderr.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("versitygw did not answer on %s: %v\n%s", addr, err, stderr.String())
+			s.t.Fatalf("versitygw did not answer on %s: %v\n%s", s.Addr, err, s.stderr.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// Stop stops the gateway and waits until it has exited; stopping a
+// stopped gateway does nothing.
+func (s *Server) Stop() {
+	if s.cmd == nil {
+		return
+	}
+	s.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-s.exited:
+	case <-time.After(5 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.exited
+	}
+	s.cmd = nil
 }
 
 func findVersityGW() string {

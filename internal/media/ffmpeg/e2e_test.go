@@ -146,19 +146,18 @@ func TestEncodeEndToEnd(t *testing.T) {
 	}
 
 	// Measure every variant and rewrite the master with the missing figures.
-	info := MasterInfo{Variants: map[string]VariantInfo{}, AudioNames: map[string]string{}, AudioChannels: 2}
-	audioPeak, audioAvg := 0, 0
+	info := MasterInfo{Variants: map[string]VariantInfo{}}
 	var segTimes [][]string
 	for i := range 2 {
 		uri := AudioDir(i) + "/index.m3u8"
 		b := measure(t, out, uri)
-		audioPeak, audioAvg = max(audioPeak, b.Peak), max(audioAvg, b.Average)
-		info.AudioNames[uri] = []string{"English", "中文"}[i]
+		info.Audio = append(info.Audio, AudioRendition{URI: uri, Group: "stereo", Name: []string{"English", "中文"}[i],
+			Language: []string{"en", "zh"}[i], Channels: 2, Codec: "mp4a.40.2", Bandwidth: b.Peak, AverageBandwidth: b.Average})
 	}
 	for _, r := range rungs {
 		uri := r.Name + "/index.m3u8"
 		b := measure(t, out, uri)
-		info.Variants[uri] = VariantInfo{Bandwidth: b.Peak + audioPeak, AverageBandwidth: b.Average + audioAvg, FrameRate: probe.Video[0].FrameRate.Float()}
+		info.Variants[uri] = VariantInfo{Bandwidth: b.Peak, AverageBandwidth: b.Average, FrameRate: probe.Video[0].FrameRate.Float()}
 		pl, _ := os.ReadFile(filepath.Join(out, uri))
 		segTimes = append(segTimes, regexp.MustCompile(`#EXTINF:[0-9.]+`).FindAllString(string(pl), -1))
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 )
@@ -42,6 +43,15 @@ type Encode struct {
 	// scalers; 0 leaves ffmpeg's default. The worker sets the machine's
 	// core count.
 	FilterThreads int
+	// Deinterlace turns interlaced frames into progressive ones (bwdif,
+	// one frame out per frame in, so the frame rate stays).
+	Deinterlace bool
+	// ToneMap, when TransferPQ or TransferHLG, maps the HDR source to SDR
+	// BT.709 for the 8-bit H.264 ladder; "" leaves the colours alone.
+	ToneMap string
+	// Duration, when positive, is the video's duration: every audio
+	// rendition is padded with silence or cut to it.
+	Duration time.Duration
 }
 
 // AudioTrack is one audio rendition of an Encode.
@@ -60,6 +70,16 @@ type AudioTrack struct {
 	// Default marks the track players pick first; when no track is marked
 	// the first one is.
 	Default bool
+	// Channels is the rendition's channel count: 2 (stereo, the default;
+	// any source is downmixed) or 6 (5.1; a 7.1 source is folded down).
+	Channels int
+	// Bitrate is the rendition's bitrate in bits per second; 0 means
+	// Encode.AudioBitrate for stereo and DefaultSurroundBitrate for 5.1.
+	Bitrate int
+	// Loudnorm, when set, is the first loudnorm pass's measurement of this
+	// very mix (same stream, same channel count); the encode then
+	// normalises the track to Loudnorm.TargetLUFS in one linear gain.
+	Loudnorm *LoudnormMeasurement
 }
 
 // Output layout of an Encode, relative to OutDir:
@@ -85,6 +105,9 @@ const (
 	DefaultKeyframeSeconds = 2
 	DefaultAudioBitrate    = 128000
 	DefaultPreset          = "veryfast"
+	// DefaultSurroundBitrate is a 5.1 AAC rendition's bitrate: 64 kb/s a
+	// channel, as for stereo.
+	DefaultSurroundBitrate = 384000
 )
 
 // EncodeArgs returns the ffmpeg arguments (without the program name) for
@@ -118,7 +141,26 @@ func EncodeArgs(e Encode) ([]string, error) {
 	// source: ffmpeg 5.1 runs the whole graph on one thread, and scaling
 	// five times from 1080p kept the encoders waiting on it.
 	var fc strings.Builder
-	fmt.Fprintf(&fc, "[0:v:%d]fps=%s,format=yuv420p", e.VideoStream, e.FrameRate)
+	fmt.Fprintf(&fc, "[0:v:%d]", e.VideoStream)
+	if e.Deinterlace {
+		// Interlaced fields woven into one frame comb on every progressive
+		// screen. bwdif rebuilds each frame from its fields; send_frame
+		// keeps the frame rate (25i gives 25p), parity=auto reads the
+		// field order from each frame.
+		fc.WriteString("bwdif=mode=send_frame:parity=auto:deint=all,")
+	}
+	fmt.Fprintf(&fc, "fps=%s", e.FrameRate)
+	switch e.ToneMap {
+	case TransferPQ, TransferHLG:
+		// HDR to SDR: to linear light (npl: SDR white is 100 nits), to
+		// BT.709 primaries in float, compress the highlights (hable keeps
+		// mid-tones; desat=0 keeps bright colours from going grey), then
+		// back to BT.709 gamma in limited range and 8 bits.
+		fmt.Fprintf(&fc, ",zscale=tin=%s:pin=bt2020:min=bt2020nc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"+
+			"tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p", e.ToneMap)
+	default:
+		fc.WriteString(",format=yuv420p")
+	}
 	scale := func(r Rung) string { return fmt.Sprintf("scale=%d:%d,setsar=1", r.Width, r.Height) }
 	switch n := len(e.Rungs); n {
 	case 1:
@@ -137,6 +179,9 @@ func EncodeArgs(e Encode) ([]string, error) {
 			fmt.Fprintf(&fc, ";[c%d]%s[o%d]", i, scale(e.Rungs[i]), i)
 		}
 	}
+	for i, a := range e.Audio {
+		fmt.Fprintf(&fc, ";[%d:a:%d]%s[a%d]", a.Input, a.Stream, audioChain(a, e.Duration), i)
+	}
 	if e.FilterThreads > 0 {
 		// Lets the scalers work in slices on several cores.
 		args = append(args, "-filter_complex_threads", strconv.Itoa(e.FilterThreads))
@@ -145,8 +190,8 @@ func EncodeArgs(e Encode) ([]string, error) {
 	for i := range e.Rungs {
 		args = append(args, "-map", fmt.Sprintf("[o%d]", i))
 	}
-	for _, a := range e.Audio {
-		args = append(args, "-map", fmt.Sprintf("%d:a:%d", a.Input, a.Stream))
+	for i := range e.Audio {
+		args = append(args, "-map", fmt.Sprintf("[a%d]", i))
 	}
 
 	args = append(args,
@@ -174,13 +219,13 @@ func EncodeArgs(e Encode) ([]string, error) {
 	if len(e.Audio) > 0 {
 		args = append(args,
 			"-c:a", "aac",
-			// AAC-LC, the profile every HLS client decodes.
+			// AAC-LC, the profile every HLS client decodes, in stereo and 5.1.
 			"-profile:a", "aac_low",
-			"-b:a", strconv.Itoa(e.AudioBitrate),
-			// Stereo for every screen; surround sources are downmixed.
-			"-ac", "2",
 			"-ar", "48000",
 		)
+		for i, a := range e.Audio {
+			args = append(args, "-b:a:"+strconv.Itoa(i), strconv.Itoa(a.Bitrate))
+		}
 	}
 
 	var vsm []string
@@ -287,9 +332,36 @@ func (e Encode) normalized() (Encode, []string, error) {
 	e.Audio = append([]AudioTrack(nil), e.Audio...)
 	langs := make([]string, len(e.Audio))
 	hasDefault := false
+	if e.ToneMap != "" && e.ToneMap != TransferPQ && e.ToneMap != TransferHLG {
+		return e, nil, fmt.Errorf("tone map %q: only %s (PQ) and %s (HLG) are mapped", e.ToneMap, TransferPQ, TransferHLG)
+	}
+	if e.Duration < 0 {
+		return e, nil, errors.New("negative duration")
+	}
 	for i, a := range e.Audio {
 		if a.Input < 0 || a.Input >= len(e.Inputs) || a.Stream < 0 {
 			return e, nil, fmt.Errorf("audio track %d: input %d stream %d does not exist", i, a.Input, a.Stream)
+		}
+		switch a.Channels {
+		case 0:
+			e.Audio[i].Channels = 2
+		case 2, 6:
+		default:
+			return e, nil, fmt.Errorf("audio track %d: %d channels; renditions are stereo (2) or 5.1 (6)", i, a.Channels)
+		}
+		if a.Bitrate == 0 {
+			e.Audio[i].Bitrate = e.AudioBitrate
+			if e.Audio[i].Channels == 6 {
+				e.Audio[i].Bitrate = DefaultSurroundBitrate
+			}
+		}
+		if e.Audio[i].Bitrate < 0 {
+			return e, nil, fmt.Errorf("audio track %d: negative bitrate", i)
+		}
+		if l := a.Loudnorm; l != nil {
+			if err := l.valid(); err != nil {
+				return e, nil, fmt.Errorf("audio track %d: %w", i, err)
+			}
 		}
 		tag, err := CanonicalLanguage(a.Language)
 		if err != nil {
@@ -308,6 +380,38 @@ func (e Encode) normalized() (Encode, []string, error) {
 	}
 	return e, langs, nil
 }
+
+// audioChain returns the filters of one audio rendition, from its source
+// stream to the encoder.
+func audioChain(a AudioTrack, d time.Duration) string {
+	var f []string
+	if a.Channels == 6 {
+		// 5.1 as AAC carries it; a 7.1 source folds its back pair in.
+		f = append(f, "aformat=channel_layouts=5.1")
+	} else {
+		// Every screen plays stereo; surround is downmixed (ITU-R BS.775 weights).
+		f = append(f, "aformat=channel_layouts=stereo")
+	}
+	if l := a.Loudnorm; l != nil {
+		// Second loudnorm pass: with the first pass's figures, linear=true
+		// applies one gain to the whole film (no pumping) when the true
+		// peak allows it.
+		f = append(f, fmt.Sprintf("loudnorm=I=%s:TP=%s:LRA=%s:measured_I=%s:measured_TP=%s:measured_LRA=%s:measured_thresh=%s:offset=%s:linear=true:print_format=none",
+			num(l.TargetLUFS), num(LoudnormTruePeak), num(LoudnormRange), num(l.InputI), num(l.InputTP), num(l.InputLRA), num(l.InputThresh), num(l.TargetOffset)))
+	}
+	// loudnorm works at 192 kHz; the renditions are 48 kHz.
+	f = append(f, "aresample=48000")
+	if d > 0 {
+		// The sound lasts exactly as long as the picture: silence is added
+		// to a short track and a long one is cut, so every rendition ends
+		// together.
+		secs := strconv.FormatFloat(d.Seconds(), 'f', 3, 64)
+		f = append(f, "apad=whole_dur="+secs, "atrim=end="+secs)
+	}
+	return strings.Join(f, ",")
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // CanonicalLanguage returns the canonical BCP-47 form of tag ("eng" and
 // "en" both give "en", "zh-hans" gives "zh-Hans"), or an error saying the

@@ -50,10 +50,12 @@ const (
 )
 
 // ChooseLadder returns the rungs for a source of the given display size and
-// frame rate, tallest first: each of 1080p, 720p, 480p, 360p and 240p that is
+// frame rate, largest first: each of 1080p, 720p, 480p, 360p and 240p that is
 // no taller than the source, each as wide as the source's aspect ratio
-// makes it (rounded to an even number). A source shorter than 240 lines
-// gets a single rung of its own size. An unknown frame rate (0 or less)
+// makes it (rounded to an even number). A portrait source (taller than
+// wide, such as a phone's) is measured on its short side instead: its
+// 360p rung is 360 wide and as tall as its aspect makes it. A source
+// whose short side is under 240 gets a single rung of its own size. An unknown frame rate (0 or less)
 // counts as 30 fps. ChooseLadder returns nil when the size is not positive.
 func ChooseLadder(srcWidth, srcHeight int, fps float64) []Rung {
 	if srcWidth <= 0 || srcHeight <= 0 {
@@ -64,11 +66,16 @@ func ChooseLadder(srcWidth, srcHeight int, fps float64) []Rung {
 	}
 	fps = min(max(fps, minFPS), maxFPS)
 	var rungs []Rung
+	portrait := srcHeight > srcWidth
 	for _, h := range ladderHeights {
-		if h > srcHeight {
-			continue
+		switch {
+		case portrait && h <= srcWidth:
+			r := newRung(h, even(float64(srcHeight)*float64(h)/float64(srcWidth)), fps)
+			r.Name = fmt.Sprintf("%dp", h)
+			rungs = append(rungs, r)
+		case !portrait && h <= srcHeight:
+			rungs = append(rungs, newRung(even(float64(srcWidth)*float64(h)/float64(srcHeight)), h, fps))
 		}
-		rungs = append(rungs, newRung(even(float64(srcWidth)*float64(h)/float64(srcHeight)), h, fps))
 	}
 	if len(rungs) == 0 {
 		rungs = append(rungs, newRung(even(float64(srcWidth)), even(float64(srcHeight)), fps))
@@ -77,11 +84,11 @@ func ChooseLadder(srcWidth, srcHeight int, fps float64) []Rung {
 }
 
 func newRung(w, h int, fps float64) Rung {
-	bpp := bppAt1080 * math.Pow(1080/float64(h), bppSizeExp)
+	bpp := bppAt1080 * math.Pow(1080/float64(min(w, h)), bppSizeExp)
 	bits := bpp * float64(w*h) * referenceFPS * math.Pow(fps/referenceFPS, fpsExp)
 	b := int(math.Round(bits/1000)) * 1000
 	return Rung{
-		Name:    fmt.Sprintf("%dp", h),
+		Name:    fmt.Sprintf("%dp", min(w, h)),
 		Width:   w,
 		Height:  h,
 		Bitrate: b,

@@ -6,42 +6,74 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// ffmpeg 5.1's HLS muxer writes a master playlist without AVERAGE-BANDWIDTH
-// and FRAME-RATE, names every audio rendition "audio_<n>", omits CHANNELS,
-// knows nothing of the WebVTT subtitles Lineup writes itself, and computes
-// BANDWIDTH as 1.1 × the target bitrates rather than from what it wrote.
-// RewriteMaster fixes all of that after the encode, from measurements.
+// ffmpeg 5.1's HLS muxer writes a master playlist without AVERAGE-BANDWIDTH,
+// FRAME-RATE, VIDEO-RANGE or CLOSED-CAPTIONS, names every audio rendition
+// "audio_<n>", omits CHANNELS and AUTOSELECT, can put each video variant
+// in one audio group only, knows nothing of the WebVTT subtitles and
+// I-frame playlists Lineup writes itself, and computes BANDWIDTH as 1.1 ×
+// the target bitrates rather than from what it wrote. RewriteMaster takes
+// from it only what it knows best, each variant's CODECS and RESOLUTION,
+// and writes the master anew from measurements.
 
 // MasterInfo says what RewriteMaster writes into a master playlist.
 type MasterInfo struct {
 	// Variants, keyed by the variant's URI as the master lists it
-	// ("720p/index.m3u8"), give each variant's figures. Every variant of
-	// the master must have an entry.
+	// ("720p/index.m3u8"), give each video variant's figures. Every video
+	// variant of the master must have an entry.
 	Variants map[string]VariantInfo
-	// AudioNames, keyed by the audio rendition's URI, give the NAME a
-	// viewer sees ("English", "中文"). A rendition without an entry keeps
-	// its name.
-	AudioNames map[string]string
-	// AudioChannels, when positive, is written as CHANNELS on every audio
-	// rendition.
-	AudioChannels int
+	// Audio lists the audio renditions. Renditions with the same Group
+	// form one EXT-X-MEDIA group; every video variant is offered once per
+	// group (stereo first, then surround), as Apple's authoring
+	// specification asks.
+	Audio []AudioRendition
 	// Subtitles are added as TYPE=SUBTITLES renditions in group "subs",
 	// which every variant then refers to.
 	Subtitles []SubtitleRendition
 }
 
-// VariantInfo is the measured figures of one variant.
+// VariantInfo is the measured figures of one video variant.
 type VariantInfo struct {
-	// Bandwidth is the peak bitrate in bits per second, audio included.
+	// Bandwidth is the video's peak bitrate in bits per second (audio is
+	// added per group).
 	Bandwidth int
-	// AverageBandwidth is the average bitrate in bits per second, audio included.
+	// AverageBandwidth is the video's average bitrate in bits per second.
 	AverageBandwidth int
 	// FrameRate is the video frame rate.
 	FrameRate float64
+	// VideoRange is "SDR" (the default), "PQ" or "HLG".
+	VideoRange string
+	// IFrames, when set, is the variant's I-frame playlist.
+	IFrames *IFrameInfo
+}
+
+// IFrameInfo is a variant's I-frame playlist and its measured bitrates.
+type IFrameInfo struct {
+	URI                         string
+	Bandwidth, AverageBandwidth int
+}
+
+// AudioRendition is one audio rendition of a master playlist.
+type AudioRendition struct {
+	// URI is the rendition's media playlist, relative to the master.
+	URI string
+	// Group is its GROUP-ID ("stereo", "surround").
+	Group string
+	// Name is the name a viewer sees; Language a BCP-47 tag.
+	Name, Language string
+	// Channels is the channel count written as CHANNELS.
+	Channels int
+	// Default marks the rendition players pick first in its group.
+	Default bool
+	// Codec is its RFC 6381 codec ("mp4a.40.2" for AAC-LC).
+	Codec string
+	// Bandwidth and AverageBandwidth are its measured peak and average
+	// bitrates in bits per second.
+	Bandwidth, AverageBandwidth int
 }
 
 // SubtitleRendition is one WebVTT subtitle track of a master playlist.
@@ -54,17 +86,36 @@ type SubtitleRendition struct {
 	Name string
 	// Default marks the track players show without being asked.
 	Default bool
+	// Forced marks subtitles that only translate what the film does not
+	// (signs, a foreign line); players show them with the audio's language.
+	Forced bool
+	// HearingImpaired marks subtitles that also describe sounds (SDH).
+	HearingImpaired bool
 }
 
 // subtitleGroup is the GROUP-ID of the subtitle renditions.
 const subtitleGroup = "subs"
 
-// RewriteMaster returns master with the figures, names and subtitle
-// renditions of info written in: BANDWIDTH, AVERAGE-BANDWIDTH and
-// FRAME-RATE on every EXT-X-STREAM-INF, NAME and CHANNELS on audio
-// renditions, subtitle renditions after the audio ones (replacing those
-// of an earlier rewrite), and EXT-X-INDEPENDENT-SEGMENTS. It refuses a master it does not understand
-// and an info that names a URI the master lacks.
+// BandwidthHeadroom is the margin BANDWIDTH keeps over the measured peak:
+// Apple's HLS authoring specification wants the measured peak within 10 %
+// of BANDWIDTH, and a player that switches on BANDWIDTH must not stall on
+// a segment a little larger than the ones measured.
+const BandwidthHeadroom = 1.10
+
+// withHeadroom returns peak raised by BandwidthHeadroom, rounded up, in
+// whole numbers (110 %, so no float rounding adds a bit).
+func withHeadroom(peak int) int { return (peak*110 + 99) / 100 }
+
+// RewriteMaster returns a master playlist for the variants of master
+// (ffmpeg's), from the figures, names and renditions of info: per audio
+// group and video variant one EXT-X-STREAM-INF with BANDWIDTH (measured
+// peak plus BandwidthHeadroom), AVERAGE-BANDWIDTH, CODECS, RESOLUTION,
+// FRAME-RATE, VIDEO-RANGE, AUDIO, SUBTITLES and CLOSED-CAPTIONS=NONE;
+// audio renditions with NAME, LANGUAGE, CHANNELS, DEFAULT and
+// AUTOSELECT=YES; subtitle renditions with FORCED and CHARACTERISTICS;
+// an EXT-X-I-FRAME-STREAM-INF per variant that has an I-frame playlist;
+// and EXT-X-INDEPENDENT-SEGMENTS. It refuses a master it does not
+// understand and an info that names a variant the master lacks.
 func RewriteMaster(master []byte, info MasterInfo) ([]byte, error) {
 	lines, err := splitLines(master)
 	if err != nil {
@@ -73,113 +124,170 @@ func RewriteMaster(master []byte, info MasterInfo) ([]byte, error) {
 	if len(lines) == 0 || lines[0] != "#EXTM3U" {
 		return nil, errors.New("ffmpeg: rewrite master: not a playlist (no #EXTM3U)")
 	}
-	var subs []string
+	type video struct {
+		uri, codec, resolution string
+		info                   VariantInfo
+	}
+	var videos []video
+	for i, line := range lines {
+		if !strings.HasPrefix(line, "#EXT-X-STREAM-INF:") {
+			continue
+		}
+		attrs, err := parseAttrs(strings.TrimPrefix(line, "#EXT-X-STREAM-INF:"))
+		if err != nil {
+			return nil, fmt.Errorf("ffmpeg: rewrite master: line %d: %w", i+1, err)
+		}
+		uri := nextURI(lines, i+1)
+		if uri == "" {
+			return nil, fmt.Errorf("ffmpeg: rewrite master: line %d: EXT-X-STREAM-INF without a URI", i+1)
+		}
+		if attrs.get("RESOLUTION") == "" {
+			continue // an audio-only variant ffmpeg adds; Lineup lists audio as renditions
+		}
+		v, ok := info.Variants[uri]
+		if !ok {
+			return nil, fmt.Errorf("ffmpeg: rewrite master: no figures for variant %s", uri)
+		}
+		if v.Bandwidth <= 0 || v.AverageBandwidth <= 0 || v.AverageBandwidth > v.Bandwidth {
+			return nil, fmt.Errorf("ffmpeg: rewrite master: variant %s: average bandwidth %d must be positive and at most the peak %d", uri, v.AverageBandwidth, v.Bandwidth)
+		}
+		switch v.VideoRange {
+		case "":
+			v.VideoRange = "SDR"
+		case "SDR", "PQ", "HLG":
+		default:
+			return nil, fmt.Errorf("ffmpeg: rewrite master: variant %s: VIDEO-RANGE %q is not SDR, PQ or HLG", uri, v.VideoRange)
+		}
+		codec := ""
+		for _, c := range strings.Split(unquote(attrs.get("CODECS")), ",") {
+			if strings.HasPrefix(c, "avc1.") || strings.HasPrefix(c, "hvc1.") || strings.HasPrefix(c, "av01.") {
+				codec = c
+			}
+		}
+		if codec == "" {
+			return nil, fmt.Errorf("ffmpeg: rewrite master: variant %s: no video codec in CODECS", uri)
+		}
+		videos = append(videos, video{uri, codec, attrs.get("RESOLUTION"), v})
+	}
+	for uri := range info.Variants {
+		if !slices.ContainsFunc(videos, func(v video) bool { return v.uri == uri }) {
+			return nil, fmt.Errorf("ffmpeg: rewrite master: variant %s is not in the master", uri)
+		}
+	}
+	if len(videos) == 0 {
+		return nil, errors.New("ffmpeg: rewrite master: no variants")
+	}
+
+	var b strings.Builder
+	b.WriteString("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n")
+	type group struct {
+		id          string
+		peak, avg   int
+		codec       string
+		hasRenditon bool
+	}
+	var groups []*group
+	defaults := map[string]bool{}
+	for _, a := range info.Audio {
+		lang, err := CanonicalLanguage(a.Language)
+		if err != nil {
+			return nil, fmt.Errorf("ffmpeg: rewrite master: audio %s: %w", a.URI, err)
+		}
+		for _, kv := range [][2]string{{"NAME", a.Name}, {"URI", a.URI}, {"GROUP-ID", a.Group}, {"CODECS", a.Codec}} {
+			if !quotable(kv[1]) || kv[1] == "" {
+				return nil, fmt.Errorf("ffmpeg: rewrite master: audio %s: %s %q cannot be quoted", a.URI, kv[0], kv[1])
+			}
+		}
+		if a.Channels <= 0 || a.Bandwidth <= 0 || a.AverageBandwidth <= 0 {
+			return nil, fmt.Errorf("ffmpeg: rewrite master: audio %s: channels and bitrates must be positive", a.URI)
+		}
+		var g *group
+		for _, x := range groups {
+			if x.id == a.Group {
+				g = x
+			}
+		}
+		if g == nil {
+			g = &group{id: a.Group, codec: a.Codec}
+			groups = append(groups, g)
+		}
+		g.peak, g.avg = max(g.peak, a.Bandwidth), max(g.avg, a.AverageBandwidth)
+		def := a.Default && !defaults[a.Group]
+		defaults[a.Group] = defaults[a.Group] || def
+		attrs := attrList{{"TYPE", "AUDIO"}, {"GROUP-ID", quote(a.Group)}, {"NAME", quote(a.Name)}, {"LANGUAGE", quote(lang)},
+			{"DEFAULT", yesNo(def)}, {"AUTOSELECT", "YES"}, {"CHANNELS", quote(strconv.Itoa(a.Channels))}, {"URI", quote(a.URI)}}
+		b.WriteString("#EXT-X-MEDIA:" + attrs.String() + "\n")
+	}
 	for _, s := range info.Subtitles {
 		lang, err := CanonicalLanguage(s.Language)
 		if err != nil {
 			return nil, fmt.Errorf("ffmpeg: rewrite master: subtitle %s: %w", s.URI, err)
 		}
-		attrs := attrList{{"TYPE", "SUBTITLES"}, {"GROUP-ID", quote(subtitleGroup)}}
 		for _, kv := range [][2]string{{"NAME", s.Name}, {"LANGUAGE", lang}, {"URI", s.URI}} {
 			if !quotable(kv[1]) {
 				return nil, fmt.Errorf("ffmpeg: rewrite master: subtitle %s: %s %q cannot be quoted", s.URI, kv[0], kv[1])
 			}
 		}
-		attrs = append(attrs,
-			attr{"NAME", quote(s.Name)}, attr{"DEFAULT", yesNo(s.Default)}, attr{"AUTOSELECT", "YES"},
-			attr{"LANGUAGE", quote(lang)}, attr{"URI", quote(s.URI)})
-		subs = append(subs, "#EXT-X-MEDIA:"+attrs.String())
-	}
-
-	var out []string
-	seenVariants, seenAudio := map[string]bool{}, map[string]bool{}
-	independent, subsWritten := false, len(subs) == 0
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		switch {
-		case line == "#EXT-X-INDEPENDENT-SEGMENTS":
-			independent = true
-		case strings.HasPrefix(line, "#EXT-X-MEDIA:"):
-			attrs, err := parseAttrs(strings.TrimPrefix(line, "#EXT-X-MEDIA:"))
-			if err != nil {
-				return nil, fmt.Errorf("ffmpeg: rewrite master: line %d: %w", i+1, err)
-			}
-			if attrs.get("TYPE") == "AUDIO" {
-				uri := unquote(attrs.get("URI"))
-				seenAudio[uri] = true
-				if name, ok := info.AudioNames[uri]; ok {
-					if !quotable(name) || name == "" {
-						return nil, fmt.Errorf("ffmpeg: rewrite master: audio %s: name %q cannot be quoted", uri, name)
-					}
-					attrs.set("NAME", quote(name))
-				}
-				if info.AudioChannels > 0 {
-					attrs.set("CHANNELS", quote(strconv.Itoa(info.AudioChannels)))
-				}
-				line = "#EXT-X-MEDIA:" + attrs.String()
-			}
-			if attrs.get("TYPE") == "SUBTITLES" && unquote(attrs.get("GROUP-ID")) == subtitleGroup && len(subs) > 0 {
-				continue // replaced by info.Subtitles
-			}
-		case strings.HasPrefix(line, "#EXT-X-STREAM-INF:"):
-			if !subsWritten {
-				out = append(out, subs...)
-				subsWritten = true
-			}
-			attrs, err := parseAttrs(strings.TrimPrefix(line, "#EXT-X-STREAM-INF:"))
-			if err != nil {
-				return nil, fmt.Errorf("ffmpeg: rewrite master: line %d: %w", i+1, err)
-			}
-			uri := nextURI(lines, i+1)
-			if uri == "" {
-				return nil, fmt.Errorf("ffmpeg: rewrite master: line %d: EXT-X-STREAM-INF without a URI", i+1)
-			}
-			v, ok := info.Variants[uri]
-			if !ok {
-				return nil, fmt.Errorf("ffmpeg: rewrite master: no figures for variant %s", uri)
-			}
-			seenVariants[uri] = true
-			if v.Bandwidth <= 0 || v.AverageBandwidth <= 0 || v.AverageBandwidth > v.Bandwidth {
-				return nil, fmt.Errorf("ffmpeg: rewrite master: variant %s: average bandwidth %d must be positive and at most the peak %d", uri, v.AverageBandwidth, v.Bandwidth)
-			}
-			attrs.set("BANDWIDTH", strconv.Itoa(v.Bandwidth))
-			attrs.set("AVERAGE-BANDWIDTH", strconv.Itoa(v.AverageBandwidth))
-			if v.FrameRate > 0 && !math.IsInf(v.FrameRate, 0) {
-				attrs.set("FRAME-RATE", strconv.FormatFloat(v.FrameRate, 'f', 3, 64))
-			}
-			if len(subs) > 0 {
-				attrs.set("SUBTITLES", quote(subtitleGroup))
-			}
-			line = "#EXT-X-STREAM-INF:" + attrs.String()
+		attrs := attrList{{"TYPE", "SUBTITLES"}, {"GROUP-ID", quote(subtitleGroup)}, {"NAME", quote(s.Name)},
+			{"LANGUAGE", quote(lang)}, {"DEFAULT", yesNo(s.Default)}, {"AUTOSELECT", "YES"}, {"FORCED", yesNo(s.Forced)}}
+		if s.HearingImpaired {
+			// Apple's characteristics for subtitles that transcribe
+			// dialogue and describe music and sound (SDH).
+			attrs = append(attrs, attr{"CHARACTERISTICS", quote("public.accessibility.transcribes-spoken-dialog,public.accessibility.describes-music-and-sound")})
 		}
-		out = append(out, line)
+		attrs = append(attrs, attr{"URI", quote(s.URI)})
+		b.WriteString("#EXT-X-MEDIA:" + attrs.String() + "\n")
 	}
-	for uri := range info.Variants {
-		if !seenVariants[uri] {
-			return nil, fmt.Errorf("ffmpeg: rewrite master: variant %s is not in the master", uri)
+	if len(groups) == 0 {
+		groups = []*group{nil}
+	}
+	for _, g := range groups {
+		for _, v := range videos {
+			peak, avg, codecs := v.info.Bandwidth, v.info.AverageBandwidth, v.codec
+			if g != nil {
+				peak, avg, codecs = peak+g.peak, avg+g.avg, codecs+","+g.codec
+			}
+			attrs := attrList{
+				{"BANDWIDTH", strconv.Itoa(withHeadroom(peak))},
+				{"AVERAGE-BANDWIDTH", strconv.Itoa(avg)},
+				{"CODECS", quote(codecs)},
+				{"RESOLUTION", v.resolution},
+			}
+			if fr := v.info.FrameRate; fr > 0 && !math.IsInf(fr, 0) {
+				attrs = append(attrs, attr{"FRAME-RATE", strconv.FormatFloat(fr, 'f', 3, 64)})
+			}
+			attrs = append(attrs, attr{"VIDEO-RANGE", v.info.VideoRange})
+			if g != nil {
+				attrs = append(attrs, attr{"AUDIO", quote(g.id)})
+			}
+			if len(info.Subtitles) > 0 {
+				attrs = append(attrs, attr{"SUBTITLES", quote(subtitleGroup)})
+			}
+			// No CEA-608/708 captions ride in the video; saying so keeps
+			// players from looking for them.
+			attrs = append(attrs, attr{"CLOSED-CAPTIONS", "NONE"})
+			b.WriteString("#EXT-X-STREAM-INF:" + attrs.String() + "\n" + v.uri + "\n")
 		}
 	}
-	for uri := range info.AudioNames {
-		if !seenAudio[uri] {
-			return nil, fmt.Errorf("ffmpeg: rewrite master: audio rendition %s is not in the master", uri)
+	for _, v := range videos {
+		f := v.info.IFrames
+		if f == nil {
+			continue
 		}
-	}
-	if len(seenVariants) == 0 {
-		return nil, errors.New("ffmpeg: rewrite master: no variants")
-	}
-	if !independent {
-		at := 1
-		if len(out) > 1 && strings.HasPrefix(out[1], "#EXT-X-VERSION:") {
-			at = 2
+		if f.Bandwidth <= 0 || f.AverageBandwidth <= 0 || !quotable(f.URI) || f.URI == "" {
+			return nil, fmt.Errorf("ffmpeg: rewrite master: I-frame playlist of %s: bad URI or bitrates", v.uri)
 		}
-		out = append(out[:at], append([]string{"#EXT-X-INDEPENDENT-SEGMENTS"}, out[at:]...)...)
+		attrs := attrList{
+			{"BANDWIDTH", strconv.Itoa(withHeadroom(f.Bandwidth))},
+			{"AVERAGE-BANDWIDTH", strconv.Itoa(f.AverageBandwidth)},
+			{"CODECS", quote(v.codec)},
+			{"RESOLUTION", v.resolution},
+			{"VIDEO-RANGE", v.info.VideoRange},
+			{"URI", quote(f.URI)},
+		}
+		b.WriteString("#EXT-X-I-FRAME-STREAM-INF:" + attrs.String() + "\n")
 	}
-	var b bytes.Buffer
-	for _, l := range out {
-		b.WriteString(l)
-		b.WriteByte('\n')
-	}
-	return b.Bytes(), nil
+	return []byte(b.String()), nil
 }
 
 func nextURI(lines []string, from int) string {

@@ -9,13 +9,17 @@ import (
 func testMasterInfo() MasterInfo {
 	return MasterInfo{
 		Variants: map[string]VariantInfo{
-			"720p/index.m3u8": {Bandwidth: 1130000, AverageBandwidth: 905000, FrameRate: 24},
-			"240p/index.m3u8": {Bandwidth: 480000, AverageBandwidth: 400000, FrameRate: 24000.0 / 1001},
+			"720p/index.m3u8": {Bandwidth: 1000000, AverageBandwidth: 800000, FrameRate: 24,
+				IFrames: &IFrameInfo{URI: "720p/iframes.m3u8", Bandwidth: 200000, AverageBandwidth: 150000}},
+			"240p/index.m3u8": {Bandwidth: 350000, AverageBandwidth: 300000, FrameRate: 24000.0 / 1001},
 		},
-		AudioNames:    map[string]string{"English/index.m3u8": "English", "Chinese/index.m3u8": "中文"},
-		AudioChannels: 2,
+		Audio: []AudioRendition{
+			{URI: "English/index.m3u8", Group: "stereo", Name: "English", Language: "eng", Channels: 2, Codec: "mp4a.40.2", Bandwidth: 130000, AverageBandwidth: 105000},
+			{URI: "Chinese/index.m3u8", Group: "stereo", Name: "中文", Language: "zh", Channels: 2, Default: true, Codec: "mp4a.40.2", Bandwidth: 130000, AverageBandwidth: 105000},
+			{URI: "Chinese51/index.m3u8", Group: "surround", Name: "中文 5.1", Language: "zh", Channels: 6, Default: true, Codec: "mp4a.40.2", Bandwidth: 390000, AverageBandwidth: 384000},
+		},
 		Subtitles: []SubtitleRendition{
-			{URI: "subs/en.m3u8", Language: "en", Name: "English"},
+			{URI: "subs/en.m3u8", Language: "en", Name: "English", HearingImpaired: true},
 			{URI: "subs/zh-Hans.m3u8", Language: "zh-hans", Name: "简体中文", Default: true},
 		},
 	}
@@ -32,18 +36,29 @@ func TestRewriteMasterGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "master_rewritten.golden", got)
+	var infs []string
 	for _, line := range strings.Split(string(got), "\n") {
 		if strings.HasPrefix(line, "#EXT-X-STREAM-INF:") {
-			for _, a := range []string{"BANDWIDTH=", "AVERAGE-BANDWIDTH=", "CODECS=", "RESOLUTION=", "FRAME-RATE=", `AUDIO="group_aud"`, `SUBTITLES="subs"`} {
+			infs = append(infs, line)
+			for _, a := range []string{"BANDWIDTH=", "AVERAGE-BANDWIDTH=", "CODECS=", "RESOLUTION=", "FRAME-RATE=", "VIDEO-RANGE=SDR", `SUBTITLES="subs"`, "CLOSED-CAPTIONS=NONE"} {
 				if !strings.Contains(line, a) {
 					t.Errorf("every variant must declare %s: %s", a, line)
 				}
 			}
 		}
+		if strings.HasPrefix(line, "#EXT-X-MEDIA:") && !strings.Contains(line, "AUTOSELECT=YES") {
+			t.Errorf("every audio and subtitle rendition says AUTOSELECT=YES: %s", line)
+		}
 	}
-	again, err := RewriteMaster(got, testMasterInfo())
-	if err != nil || string(again) != string(got) {
-		t.Errorf("rewriting must be idempotent: %v\n%s", err, again)
+	if len(infs) != 4 || !strings.Contains(infs[0], `AUDIO="stereo"`) || !strings.Contains(infs[2], `AUDIO="surround"`) {
+		t.Errorf("each rung is offered once with the stereo group and once with the surround group, stereo first: %v", infs)
+	}
+	// 720p with stereo: (1000000 + 130000) × 1.1.
+	if !strings.Contains(infs[0], "BANDWIDTH=1243000,") || !strings.Contains(infs[0], "AVERAGE-BANDWIDTH=905000,") {
+		t.Errorf("BANDWIDTH is the measured video and audio peak plus 10 %% headroom; AVERAGE-BANDWIDTH the plain average: %s", infs[0])
+	}
+	if !strings.Contains(string(got), `#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=220000,AVERAGE-BANDWIDTH=150000,CODECS="avc1.64001e",RESOLUTION=640x360,VIDEO-RANGE=SDR,URI="720p/iframes.m3u8"`) {
+		t.Errorf("the I-frame playlist is listed with its own figures and the video codec alone")
 	}
 }
 
@@ -59,8 +74,13 @@ func TestRewriteMasterRefuses(t *testing.T) {
 		{"every variant needs figures", "", func(m *MasterInfo) { delete(m.Variants, "240p/index.m3u8") }, "no figures"},
 		{"figures must name real variants", "", func(m *MasterInfo) { m.Variants["1080p/index.m3u8"] = VariantInfo{Bandwidth: 2, AverageBandwidth: 1} }, "not in the master"},
 		{"average must not exceed peak", "", func(m *MasterInfo) { m.Variants["720p/index.m3u8"] = VariantInfo{Bandwidth: 1, AverageBandwidth: 2} }, "at most the peak"},
-		{"audio names must name real renditions", "", func(m *MasterInfo) { m.AudioNames["French/index.m3u8"] = "Français" }, "not in the master"},
-		{"names cannot hold quotes", "", func(m *MasterInfo) { m.AudioNames["English/index.m3u8"] = `Eng"lish` }, "cannot be quoted"},
+		{"video range is SDR, PQ or HLG", "", func(m *MasterInfo) {
+			v := m.Variants["720p/index.m3u8"]
+			v.VideoRange = "HDR"
+			m.Variants["720p/index.m3u8"] = v
+		}, "VIDEO-RANGE"},
+		{"names cannot hold quotes", "", func(m *MasterInfo) { m.Audio[0].Name = `Eng"lish` }, "cannot be quoted"},
+		{"audio needs channels", "", func(m *MasterInfo) { m.Audio[0].Channels = 0 }, "channels"},
 		{"subtitle languages must be BCP-47", "", func(m *MasterInfo) { m.Subtitles[0].Language = "english!" }, "BCP-47"},
 		{"attribute lists must parse", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,CODECS=\"avc1\n720p/index.m3u8\n", nil, "unterminated"},
 		{"variants need a URI", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n", nil, "without a URI"},

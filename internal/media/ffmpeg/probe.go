@@ -51,8 +51,9 @@ func (r Rate) String() string { return fmt.Sprintf("%d/%d", r.Num, r.Den) }
 type Probe struct {
 	// Format is ffprobe's format name, such as "mov,mp4,m4a,3gp,3g2,mj2".
 	Format string
-	// Duration is the real duration: the longest of the audio and video
-	// streams' own durations. Only when no stream reports one is it the
+	// Duration is the real duration: the first video stream's own
+	// duration (the audio is padded or cut to it), else the longest of the
+	// streams' durations. Only when no stream reports one is it the
 	// container's figure.
 	Duration time.Duration
 	// ContainerDuration is what the container claims, which may be longer
@@ -83,15 +84,71 @@ type VideoStream struct {
 	FrameRate Rate
 	// Duration is the stream's own duration, 0 when unknown.
 	Duration time.Duration
+	// Rotation is how many degrees the picture is turned for display
+	// (the display matrix of a phone's portrait video: 90, -90, 180), 0
+	// when it is shown as stored.
+	Rotation int
+	// FieldOrder is ffprobe's field_order: "progressive", "tt" or "tb"
+	// (top field first), "bb" or "bt" (bottom field first), or "" when
+	// the file does not say.
+	FieldOrder string
+	// PixFmt, ColorTransfer, ColorPrimaries and ColorSpace are ffprobe's
+	// pix_fmt, color_transfer ("smpte2084" for HDR10's PQ,
+	// "arib-std-b67" for HLG), color_primaries and color_space, "" when
+	// unknown.
+	PixFmt, ColorTransfer, ColorPrimaries, ColorSpace string
+	// Frames is how many video packets ffprobe could read from the file;
+	// DeclaredFrames is how many the container's index promises (0 when
+	// it does not say). A file cut short reads fewer than it promises.
+	Frames, DeclaredFrames int
 }
 
 // DisplayWidth returns the width the frame is shown at: Width stretched by
-// a non-square SampleAspect.
+// a non-square SampleAspect, and turned by Rotation.
 func (v VideoStream) DisplayWidth() int {
-	if v.SampleAspect.IsZero() || v.SampleAspect.Num == v.SampleAspect.Den {
-		return v.Width
+	w, _ := v.DisplaySize()
+	return w
+}
+
+// DisplayHeight returns the height the frame is shown at; see DisplayWidth.
+func (v VideoStream) DisplayHeight() int {
+	_, h := v.DisplaySize()
+	return h
+}
+
+// DisplaySize returns the picture's size as a viewer sees it: the stored
+// size with the sample aspect applied to the width, then turned a quarter
+// when Rotation is ±90 or ±270 (a phone's portrait video is stored
+// landscape and shown portrait).
+func (v VideoStream) DisplaySize() (w, h int) {
+	w, h = v.Width, v.Height
+	if !v.SampleAspect.IsZero() && v.SampleAspect.Num != v.SampleAspect.Den {
+		w = int(math.Round(float64(v.Width) * v.SampleAspect.Float()))
 	}
-	return int(math.Round(float64(v.Width) * v.SampleAspect.Float()))
+	if r := ((v.Rotation % 360) + 360) % 360; r == 90 || r == 270 {
+		w, h = h, w
+	}
+	return w, h
+}
+
+// Interlaced reports whether the stream says its frames are interlaced.
+func (v VideoStream) Interlaced() bool {
+	switch v.FieldOrder {
+	case "tt", "bb", "tb", "bt":
+		return true
+	}
+	return false
+}
+
+// Transfer characteristics of HDR video, as ffprobe names them.
+const (
+	TransferPQ  = "smpte2084"
+	TransferHLG = "arib-std-b67"
+)
+
+// HDR reports whether the stream is HDR10 (PQ) or HLG.
+func (v VideoStream) HDR() bool {
+	return v.ColorTransfer == TransferPQ || v.ColorTransfer == TransferHLG
 }
 
 // AudioStream is one audio stream of a Probe.
@@ -102,6 +159,8 @@ type AudioStream struct {
 	Codec string
 	// Channels and SampleRate describe the sound.
 	Channels, SampleRate int
+	// ChannelLayout is ffmpeg's name of the layout, such as "5.1(side)".
+	ChannelLayout string
 	// Language is the stream's language tag as the file gives it (often
 	// ISO 639-2, such as "eng" or "chi"), or "" when untagged.
 	Language string
@@ -121,6 +180,20 @@ type SubtitleStream struct {
 	Codec string
 	// Language is the stream's language tag, or "".
 	Language string
+	// Title is the stream's title tag, or "".
+	Title string
+	// Default, Forced and HearingImpaired are the stream's dispositions.
+	Default, Forced, HearingImpaired bool
+}
+
+// Text reports whether the subtitles are text that Lineup converts to
+// WebVTT; image subtitles (PGS, DVD, DVB bitmaps) are not.
+func (s SubtitleStream) Text() bool {
+	switch s.Codec {
+	case "mov_text", "subrip", "srt", "ass", "ssa", "webvtt", "text":
+		return true
+	}
+	return false
 }
 
 // ProbeArgs returns the ffprobe arguments that describe file as JSON, to be
@@ -132,6 +205,9 @@ func ProbeArgs(file string) []string {
 		"-print_format", "json",
 		"-show_format",
 		"-show_streams",
+		// Read every packet (without decoding), so that a file cut short
+		// shows as fewer frames than its index promises.
+		"-count_packets",
 		// Put the reason a file cannot be read in the JSON as well as on stderr.
 		"-show_error",
 		"-i", inputURL(file),
@@ -153,6 +229,17 @@ type probeJSON struct {
 		SampleRate        string            `json:"sample_rate"`
 		Tags              map[string]string `json:"tags"`
 		Disposition       map[string]int    `json:"disposition"`
+		FieldOrder        string            `json:"field_order"`
+		PixFmt            string            `json:"pix_fmt"`
+		ColorTransfer     string            `json:"color_transfer"`
+		ColorPrimaries    string            `json:"color_primaries"`
+		ColorSpace        string            `json:"color_space"`
+		ChannelLayout     string            `json:"channel_layout"`
+		NbFrames          string            `json:"nb_frames"`
+		NbReadPackets     string            `json:"nb_read_packets"`
+		SideData          []struct {
+			Rotation *float64 `json:"rotation"`
+		} `json:"side_data_list"`
 	} `json:"streams"`
 	Format *struct {
 		FormatName string `json:"format_name"`
@@ -201,7 +288,19 @@ func ParseProbe(data []byte) (Probe, error) {
 			if s.Disposition["attached_pic"] == 1 {
 				continue // cover art, not a picture that moves
 			}
-			v := VideoStream{Index: s.Index, Codec: s.CodecName, Width: s.Width, Height: s.Height, Duration: d}
+			v := VideoStream{Index: s.Index, Codec: s.CodecName, Width: s.Width, Height: s.Height, Duration: d,
+				FieldOrder: known(s.FieldOrder), PixFmt: s.PixFmt, ColorTransfer: known(s.ColorTransfer),
+				ColorPrimaries: known(s.ColorPrimaries), ColorSpace: known(s.ColorSpace)}
+			v.Frames, _ = strconv.Atoi(s.NbReadPackets)
+			v.DeclaredFrames, _ = strconv.Atoi(s.NbFrames)
+			for _, sd := range s.SideData {
+				if sd.Rotation != nil {
+					v.Rotation = int(math.Round(*sd.Rotation))
+				}
+			}
+			if r, err := strconv.Atoi(tag(s.Tags, "rotate")); err == nil && v.Rotation == 0 {
+				v.Rotation = r // older muxers keep it as a tag
+			}
 			v.SampleAspect, _ = ParseRate(strings.Replace(s.SampleAspectRatio, ":", "/", 1))
 			v.FrameRate, _ = ParseRate(s.AvgFrameRate)
 			if v.FrameRate.IsZero() {
@@ -211,17 +310,23 @@ func ParseProbe(data []byte) (Probe, error) {
 		case "audio":
 			sr, _ := strconv.Atoi(s.SampleRate)
 			p.Audio = append(p.Audio, AudioStream{
-				Index: s.Index, Codec: s.CodecName, Channels: s.Channels, SampleRate: sr,
+				Index: s.Index, Codec: s.CodecName, Channels: s.Channels, SampleRate: sr, ChannelLayout: s.ChannelLayout,
 				Language: normLanguage(tag(s.Tags, "language")), Title: tag(s.Tags, "title"),
 				Default: s.Disposition["default"] == 1, Duration: d,
 			})
 		case "subtitle":
-			p.Subtitles = append(p.Subtitles, SubtitleStream{Index: s.Index, Codec: s.CodecName, Language: normLanguage(tag(s.Tags, "language"))})
+			p.Subtitles = append(p.Subtitles, SubtitleStream{Index: s.Index, Codec: s.CodecName,
+				Language: normLanguage(tag(s.Tags, "language")), Title: tag(s.Tags, "title"),
+				Default: s.Disposition["default"] == 1, Forced: s.Disposition["forced"] == 1,
+				HearingImpaired: s.Disposition["hearing_impaired"] == 1})
 			continue
 		default:
 			continue
 		}
 		p.Duration = max(p.Duration, d)
+	}
+	if len(p.Video) > 0 && p.Video[0].Duration > 0 {
+		p.Duration = p.Video[0].Duration
 	}
 	if p.Duration == 0 {
 		p.Duration = p.ContainerDuration
@@ -236,6 +341,14 @@ func tag(tags map[string]string, name string) string {
 		}
 	}
 	return ""
+}
+
+// known returns s, or "" for ffprobe's "unknown".
+func known(s string) string {
+	if s == "unknown" {
+		return ""
+	}
+	return s
 }
 
 // normLanguage drops the "und" (undetermined) tag muxers write by default.

@@ -1,43 +1,29 @@
 // Package avails reads and writes EMA Avails movie sheets (the Entertainment
 // Merchants Association's spreadsheet for content availability, as published
-// by MovieLabs; columns of template v1.9) as Lineup licenses.
+// by MovieLabs; Movie columns of templates v1.7 to v1.9) and applies them to
+// Lineup's titles and licenses.
 //
-// A sheet is .xlsx or .csv. Its column names are looked for in the first rows,
-// so the group labels real EMA workbooks put above them ("Avail",
-// "Disposition", "AvailAsset", "AvailMetadata", "AvailTrans") do no harm.
-// Each data row is one avail: one title, one territory, one window. Rows that
-// make the same grant are gathered into one rights.License with several
-// territories.
+// A sheet is .xlsx (every worksheet with a row of EMA column names) or
+// .csv. Columns are found by name, in any order, with or without their
+// group labels; the rows of field hints EMA templates put under the names
+// ("//REQ", "//Opt") and comment rows are skipped. Each data row is one
+// avail: one title, one territory (with its exclusions), one window.
 //
-// The columns read, with their meaning in the EMA specification:
+// Read checks every row: a wrong one (a malformed date, an unknown
+// territory, an end before its start) refuses the whole sheet, naming every
+// problem; rows Lineup does not take (episodes, seasons, series,
+// collections, pre-order windows, license types it does not track) are set
+// aside with a reason. Importer applies a sheet: it finds each row's title
+// by EIDR (any spelling), ContentID, AltID or name, or creates it marked
+// metadata pending; gathers rows that make the same grant into one
+// rights.License; and compares each row, by its Key, with what was imported
+// before, so that the same sheet again changes nothing, changed rows amend
+// their license and withdrawn ones (EntryType Full Delete) withdraw it.
+// Export writes licenses back in the same layout, each imported avail on
+// its own row.
 //
-//   - DisplayName: the licensor, the studio that owns the title and sends the
-//     avails (EMA maps it to Licensor/DisplayName). Blank: Options.Licensor.
-//   - Licensee (optional, EMA v1.7.3 on): the service the avail is for.
-//     Blank or absent: Options.Licensee.
-//   - Territory: one ISO 3166-1 alpha-2 code, or ZZ (worldwide) or EU, as the
-//     EMA vocabulary has them. Lists are refused: one territory per row.
-//   - TerritoryExclusion (optional): must be blank; its lists are not read.
-//   - WorkType: Movie (Feature is accepted as a synonym); TV work types and
-//     anything else are refused.
-//   - EntryType: Create or Full Extract, the entries that bring new avails;
-//     Update, Delete and Full Delete are refused, as is anything else.
-//   - TitleInternalAlias, ContentID, AltID: the title reference, handed to
-//     Options.Resolve.
-//   - LicenseType: SVOD, AVOD, EST, and VOD (which in EMA means
-//     transactional rental, Lineup's TVOD). POEST, Pre-Release and Library
-//     grant no streaming and are refused.
-//   - Start, End: "YYYY-MM-DD" (a date, midnight in each territory's own
-//     zone), a date-time with an offset (an instant), or an Excel serial day
-//     number such as 43273 (2018-06-22). Start may be "Immediate" (the moment
-//     of the import); End may be "Open" (no end).
-//   - Exclusive, BrandingRights: the EMA boolean terms, Yes or No (blank is
-//     No), read as the license's Exclusive and OriginalBranding.
-//   - AvailID (optional): kept as the license's ExternalID.
-//
-// Rows whose first non-blank cell starts with "//" are comments, as in EMA
-// templates; they, blank rows and rows repeating the column names are
-// skipped.
+// docs/avails.md lists the columns used, kept and ignored, and what is
+// created, set aside and refused.
 package avails
 
 import (
