@@ -102,6 +102,13 @@ func TestBrowserJourneyInChinese(t *testing.T) {
 					chromedp.SendKeys(`input[name=email]`, email),
 					chromedp.SendKeys(`input[name=password]`, "correct horse battery"),
 					chromedp.Submit(`input[name=password]`),
+					// Sign-up answers alike whether or not the email
+					// has an account (issue 10 row 4): then sign in.
+					chromedp.Navigate(svc.url+"/signin"),
+					chromedp.WaitVisible(`input[name=email]`),
+					chromedp.SendKeys(`input[name=email]`, email),
+					chromedp.SendKeys(`input[name=password]`, "correct horse battery"),
+					chromedp.Submit(`input[name=password]`),
 					chromedp.WaitVisible(`#add-profile`),
 				)
 				if err != nil {
@@ -111,6 +118,7 @@ func TestBrowserJourneyInChinese(t *testing.T) {
 				err = chromedp.Do(ctx,
 					chromedp.SendKeys(`#add-profile input[name=name]`, "小明"),
 					chromedp.SetValue(`#add-profile select[name=language]`, lang.value),
+					chromedp.SendKeys(`#add-profile input[name=password]`, "correct horse battery"),
 					chromedp.Submit(`#add-profile input[name=name]`),
 					chromedp.WaitVisible(`#row-new`),
 				)
