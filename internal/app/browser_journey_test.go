@@ -266,7 +266,8 @@ func TestBrowserAdminPagesFitAPhone(t *testing.T) {
 	}
 	for _, p := range []string{"/admin", "/admin/licenses", "/admin/ingest", "/admin/jobs", fmt.Sprintf("/admin/titles/%d/artwork", svc.titleID), "/profiles"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(svc.url+p), chromedp.WaitVisible(`h1`)); err != nil {
-			t.Fatal(err)
+			where, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + " :: " + document.body.innerText.slice(0, 300)`))
+			t.Fatalf("admin, phone, %s: the page must show its heading: %v (at %s)", p, err, where)
 		}
 		checkPage(t, ctx, axe, "admin, phone, "+p)
 	}
