@@ -103,6 +103,14 @@ ensure_versitygw() {
 	go install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 }
 
+# ensure_mailpit installs the SMTP server the account tests send mail
+# through (pinned), from the Go module proxy.
+ensure_mailpit() {
+	command -v mailpit >/dev/null 2>&1 && return 0
+	echo "==> go install github.com/axllent/mailpit@v1.33.1 (a minute or two, once)" >&2
+	go install github.com/axllent/mailpit@v1.33.1
+}
+
 ensure_chromium() {
 	command -v chromium >/dev/null 2>&1 || apt_install chromium
 }

@@ -61,6 +61,9 @@ var (
 	ErrTooManyProfiles = fmt.Errorf("an account has at most %d profiles: delete one to add another", MaxProfiles)
 	// ErrWrongPIN says the PIN given for a profile is not its PIN.
 	ErrWrongPIN = errors.New("wrong PIN")
+	// ErrUnverified says the right password was given for an account
+	// whose email was never confirmed: follow the emailed link first.
+	ErrUnverified = errors.New("confirm your email first: follow the link we sent you, or ask for a new one")
 	// ErrRateLimited is matched by every *LimitError.
 	ErrRateLimited = errors.New("too many failed attempts")
 )
@@ -96,12 +99,19 @@ type Config struct {
 	// SessionTTL is how long a session lasts after sign-in; zero means 30
 	// days.
 	SessionTTL time.Duration
-	// AccountLimit failed sign-ins for one email within LimitWindow lock
-	// that email until the window closes; zero means 5.
+	// SessionIdle ends a session nobody used for that long; zero means 14
+	// days.
+	SessionIdle time.Duration
+	// VerifyEmail makes SignUp create accounts that cannot sign in until
+	// their owner follows the emailed link (VerifyEmail).
+	VerifyEmail bool
+	// AccountLimit failed sign-ins for one email make each further attempt
+	// wait, one second doubling up to LimitWindow (see Delay); zero means
+	// 5.
 	AccountLimit int
 	// AddressLimit failed sign-ins from one client address (an IPv6
-	// address counts by its /64) within LimitWindow lock that address;
-	// zero means 20.
+	// address counts by its /64) make each further attempt from it wait,
+	// up to MaxAddressDelay; zero means 20.
 	AddressLimit int
 	// PINLimit wrong PINs for one profile within LimitWindow lock the
 	// profile's PIN; zero means 5.
@@ -109,6 +119,10 @@ type Config struct {
 	// LimitWindow is the length of the attempt window; zero means 15
 	// minutes.
 	LimitWindow time.Duration
+	// HashConcurrency is how many password and PIN hashes may run at once
+	// (each takes PasswordParams.Memory); further ones wait. Zero means
+	// the number of CPUs, at least 2.
+	HashConcurrency int
 	// PasswordParams are the argon2id parameters for new hashes; nil means
 	// DefaultPasswordParams. Existing hashes carry their own parameters.
 	PasswordParams *argon2id.Params
@@ -131,6 +145,7 @@ type Service struct {
 	cfg       Config
 	params    *argon2id.Params
 	dummyHash string // hashed for unknown emails, so they cost what a real check costs
+	hashCounters
 }
 
 // New returns a Service over db, which must be migrated. It hashes one
@@ -139,6 +154,9 @@ type Service struct {
 func New(db *store.DB, cfg Config) (*Service, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 30 * 24 * time.Hour
+	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 14 * 24 * time.Hour
 	}
 	if cfg.AccountLimit <= 0 {
 		cfg.AccountLimit = 5
@@ -162,7 +180,11 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	if p.Parallelism == 0 {
 		p.Parallelism = uint8(min(runtime.NumCPU(), 255))
 	}
+	if cfg.HashConcurrency <= 0 {
+		cfg.HashConcurrency = max(runtime.NumCPU(), 2)
+	}
 	s := &Service{db: db, cfg: cfg, params: &p}
+	s.hashSlots = make(chan struct{}, cfg.HashConcurrency)
 	h, err := argon2id.CreateHash("lineup dummy password for unknown emails", s.params)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: hash dummy password: %w", err)

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/alexedwards/argon2id"
-
 	"github.com/lineup/lineup/internal/store"
 )
 
@@ -68,7 +66,7 @@ func (s *Service) AddProfile(ctx context.Context, userID int64, in ProfileInput)
 	}
 	pinHash := ""
 	if in.PIN != "" {
-		if pinHash, err = argon2id.CreateHash(in.PIN, s.params); err != nil {
+		if pinHash, err = s.createHash(ctx, in.PIN); err != nil {
 			return Profile{}, fmt.Errorf("accounts: hash PIN: %w", err)
 		}
 	}
@@ -220,7 +218,7 @@ func (s *Service) SetPIN(ctx context.Context, userID, profileID int64, pin strin
 			return err
 		}
 		var err error
-		if hash, err = argon2id.CreateHash(pin, s.params); err != nil {
+		if hash, err = s.createHash(ctx, pin); err != nil {
 			return fmt.Errorf("accounts: hash PIN: %w", err)
 		}
 	}
@@ -263,7 +261,7 @@ func (s *Service) CheckPIN(ctx context.Context, userID, profileID int64, pin str
 	}
 	ok := false
 	if len(pin) == 4 {
-		if ok, err = argon2id.ComparePasswordAndHash(pin, hash); err != nil {
+		if ok, err = s.compareHash(ctx, pin, hash); err != nil {
 			return fmt.Errorf("accounts: check PIN: %w", err)
 		}
 	}

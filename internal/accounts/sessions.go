@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/alexedwards/argon2id"
 )
 
 // Session is a signed-in browser or API client.
@@ -60,13 +58,14 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (Ses
 	}
 	// Reserve a failure before hashing, so that a burst of parallel
 	// guesses cannot all pass the check before any of them is counted.
-	if err := s.hitAll(ctx, scopes); err != nil {
+	if err := s.reserveAll(ctx, scopes); err != nil {
 		return Session{}, err
 	}
 
 	var hash string
 	var u User
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email_key = $1`, key), &hash)
+	var unverified bool
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash, email_unverified FROM users WHERE email_key = $1`, key), &hash, &unverified)
 	known := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Session{}, fmt.Errorf("accounts: sign in: %w", err)
@@ -76,7 +75,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (Ses
 	}
 	ok := false
 	if len(password) <= 4*MaxPasswordLength {
-		ok, err = argon2id.ComparePasswordAndHash(password, hash)
+		ok, err = s.compareHash(ctx, password, hash)
 		if err != nil {
 			return Session{}, fmt.Errorf("accounts: sign in: check hash: %w", err)
 		}
@@ -84,13 +83,18 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (Ses
 	if !ok || !known {
 		return Session{}, fmt.Errorf("accounts: sign in: %w", ErrInvalidCredentials)
 	}
+	if unverified {
+		// Only the right password learns this, and it is its owner's
+		// own sign-up.
+		return Session{}, fmt.Errorf("accounts: sign in: %w", ErrUnverified)
+	}
 	// Success: forget the account's failures and give the address back
 	// the attempt reserved for this one.
 	if err := s.clear(ctx, scopes[0].key); err != nil {
 		return Session{}, err
 	}
 	if len(scopes) > 1 {
-		if err := s.unhit(ctx, scopes[1].key); err != nil {
+		if err := s.release(ctx, scopes[1].key); err != nil {
 			return Session{}, err
 		}
 	}
@@ -129,10 +133,13 @@ func (s *Service) Session(ctx context.Context, token string) (Session, error) {
 	var sess Session
 	var profile sql.NullInt64
 	var created, expires int64
+	now := s.now()
+	var seen int64
 	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.home_territory, u.created_at,
-			s.profile_id, s.created_at, s.expires_at
+			s.profile_id, s.created_at, s.expires_at, s.seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = $1 AND s.expires_at > $2`, id, millis(s.now())), &profile, &created, &expires)
+		WHERE s.id = $1 AND s.expires_at > $2 AND (CASE WHEN s.seen_at = 0 THEN s.created_at ELSE s.seen_at END) > $3`,
+		id, millis(now), millis(now.Add(-s.cfg.SessionIdle))), &profile, &created, &expires, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, fmt.Errorf("accounts: session: %w", ErrNoSession)
 	}
@@ -141,6 +148,16 @@ func (s *Service) Session(ctx context.Context, token string) (Session, error) {
 	}
 	sess.ID, sess.User, sess.ProfileID = id, u, profile.Int64
 	sess.CreatedAt, sess.ExpiresAt = fromMillis(created), fromMillis(expires)
+	// The idle clock moves at most once a minute, so that a page with
+	// many requests writes once.
+	if seen == 0 {
+		seen = created
+	}
+	if now.Sub(fromMillis(seen)) > time.Minute {
+		if _, err := s.db.ExecContext(ctx, `UPDATE sessions SET seen_at = $1 WHERE id = $2`, millis(now), id); err != nil {
+			return Session{}, fmt.Errorf("accounts: session: %w", err)
+		}
+	}
 	return sess, nil
 }
 

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/alexedwards/argon2id"
-
 	"github.com/lineup/lineup/internal/store"
 )
 
@@ -32,7 +30,14 @@ func (s *Service) SignUp(ctx context.Context, nu NewUser) (User, error) {
 		return User{}, fmt.Errorf("accounts: sign up: %w", ErrSignUpClosed)
 	}
 	nu.Role = RoleViewer
-	return s.AddUser(ctx, nu)
+	u, err := s.AddUser(ctx, nu)
+	if err != nil || !s.cfg.VerifyEmail {
+		return u, err
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE users SET email_unverified = TRUE WHERE id = $1`, u.ID); err != nil {
+		return User{}, fmt.Errorf("accounts: sign up: %w", err)
+	}
+	return u, nil
 }
 
 // AddUser creates an account whether or not sign-up is open; it is what
@@ -42,7 +47,7 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	if err := checkPassword(nu.Password); err != nil {
+	if err := CheckNewPassword(nu.Password, email); err != nil {
 		return User{}, err
 	}
 	role, err := checkRole(nu.Role)
@@ -53,7 +58,7 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	hash, err := argon2id.CreateHash(nu.Password, s.params)
+	hash, err := s.createHash(ctx, nu.Password)
 	if err != nil {
 		return User{}, fmt.Errorf("accounts: hash password: %w", err)
 	}
@@ -116,10 +121,10 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 // session. A missing user is an error wrapping store.ErrNotFound; a weak
 // password a *FieldError.
 func (s *Service) SetPassword(ctx context.Context, userID int64, password string) error {
-	if err := checkPassword(password); err != nil {
+	if err := CheckNewPassword(password, ""); err != nil {
 		return err
 	}
-	hash, err := argon2id.CreateHash(password, s.params)
+	hash, err := s.createHash(ctx, password)
 	if err != nil {
 		return fmt.Errorf("accounts: hash password: %w", err)
 	}
@@ -171,4 +176,34 @@ func (s *Service) SetRole(ctx context.Context, userID int64, role Role) error {
 		return fmt.Errorf("accounts: set role of user %d: %w", userID, store.ErrNotFound)
 	}
 	return nil
+}
+
+// CheckPassword checks a signed-in user's password again before something
+// only the account holder may do (adding or changing a profile, changing
+// the password). A wrong one is ErrInvalidCredentials (wrapped); wrong ones
+// count against the account as failed sign-ins do, and past the limit
+// CheckPassword returns a *LimitError without checking.
+func (s *Service) CheckPassword(ctx context.Context, userID int64, password string) error {
+	var hash, key string
+	err := s.db.QueryRowContext(ctx, `SELECT password_hash, email_key FROM users WHERE id = $1`, userID).Scan(&hash, &key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("accounts: check password of user %d: %w", userID, store.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("accounts: check password: %w", err)
+	}
+	sc := limitScope{"account", "account:" + key, s.cfg.AccountLimit}
+	if err := s.reserveAll(ctx, []limitScope{sc}); err != nil {
+		return err
+	}
+	ok := false
+	if password != "" && len(password) <= 4*MaxPasswordLength {
+		if ok, err = s.compareHash(ctx, password, hash); err != nil {
+			return fmt.Errorf("accounts: check password: %w", err)
+		}
+	}
+	if !ok {
+		return fmt.Errorf("accounts: check password: %w", ErrInvalidCredentials)
+	}
+	return s.clear(ctx, sc.key)
 }

@@ -75,7 +75,7 @@ func TestEmailUniqueWhateverTheCase(t *testing.T) {
 		s := newService(t, db, newClock())
 		ctx := context.Background()
 		mustUser(t, s, "Wu.Yue@example.com", "correct horse")
-		_, err := s.SignUp(ctx, accounts.NewUser{Email: "wu.yue@EXAMPLE.COM", Password: "another one"})
+		_, err := s.SignUp(ctx, accounts.NewUser{Email: "wu.yue@EXAMPLE.COM", Password: "another one, quite long"})
 		if !errors.Is(err, accounts.ErrEmailTaken) {
 			t.Fatalf("email must be unique case-insensitively: want ErrEmailTaken, got %v", err)
 		}

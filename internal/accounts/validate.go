@@ -48,7 +48,7 @@ func fieldErr(field, value, reason string) *FieldError {
 // Password length bounds, in characters. The upper bound keeps a request
 // from making the server hash megabytes.
 const (
-	MinPasswordLength = 8
+	MinPasswordLength = 10
 	MaxPasswordLength = 256
 )
 

@@ -37,7 +37,7 @@ func commands() []command {
 		{"restore", "--from DIR", "restore a backup into an empty data folder", runRestore},
 		{"migrate", "[status]", "apply pending database migrations, or list each one's state", runMigrate},
 		{"ingest", "FILE --title ID [--audio LANG=FILE] [--subtitle LANG=FILE]", "ingest a film and encode it", runIngest},
-		{"user", "add --email E --password P [--admin]", "add an account", runUser},
+		{"user", "add --email E [--password-file F] [--admin]  (password on stdin)", "add an account", runUser},
 		{"config", "[--json]", "print the effective configuration, secrets masked", runConfig},
 		{"titles", "add|list|show", "manage the catalogue", runTitles},
 		{"licenses", "add|list|check|conflicts|amend|terminate|withdraw|history", "manage licenses and their changes", runLicenses},
@@ -54,6 +54,9 @@ func commands() []command {
 
 // env is what one command invocation works with.
 type env struct {
+	// stdin is where `lineup user add` reads a password from; nil means
+	// os.Stdin.
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	cfg            Config

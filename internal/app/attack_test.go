@@ -114,3 +114,31 @@ func TestDataAtRestIsPrivate(t *testing.T) {
 		t.Errorf("only %d paths checked", checked)
 	}
 }
+
+// `lineup user add` takes the password on standard input or from a file,
+// never on the command line.
+func TestUserAddKeepsThePasswordOffTheCommandLine(t *testing.T) {
+	c := newCLI(t, filepath.Join(t.TempDir(), "users.db"))
+	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return c.env[k] }}
+	if err := runUser(context.Background(), e, []string{"add", "--email", "a@b.test", "--password", "correct horse battery"}); err == nil ||
+		!strings.Contains(err.Error(), "process list") {
+		t.Errorf("--password must be refused saying why: %v", err)
+	}
+	e.stdin = strings.NewReader("correct horse battery\n")
+	if err := runUser(context.Background(), e, []string{"add", "--email", "stdin@b.test"}); err != nil {
+		t.Errorf("the password must be read from standard input: %v", err)
+	}
+	file := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(file, []byte("another fine passphrase\r\n"), 0o600)
+	if err := runUser(context.Background(), e, []string{"add", "--email", "file@b.test", "--password-file", file}); err != nil {
+		t.Errorf("the password must be read from --password-file: %v", err)
+	}
+	e.stdin = strings.NewReader("password\n")
+	if err := runUser(context.Background(), e, []string{"add", "--email", "weak@b.test"}); err == nil {
+		t.Errorf(`"password" must be refused as a password`)
+	}
+	e.stdin = strings.NewReader("")
+	if err := runUser(context.Background(), e, []string{"add", "--email", "none@b.test"}); err == nil || !strings.Contains(err.Error(), "standard input") {
+		t.Errorf("no password must be refused saying where it comes from: %v", err)
+	}
+}

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -182,18 +184,24 @@ func (p *progressBar) done() {
 
 func runUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "add" {
-		return fmt.Errorf("%w: lineup user add --email E --password P [--admin] [--home CC]", ErrUsage)
+		return fmt.Errorf("%w: lineup user add --email E [--password-file F] [--admin] [--home CC] (the password comes on standard input, or from the file)", ErrUsage)
 	}
 	fs, parse := e.flags("user add")
 	email := fs.String("email", "", "the user's email")
-	password := fs.String("password", "", "the password (or LINEUP_NEW_USER_PASSWORD)")
+	passwordFile := fs.String("password-file", "", "a file whose first line is the password (default: read it from standard input)")
+	password := fs.String("password", "", "refused: a password on the command line shows in the process list and the shell history")
 	admin := fs.Bool("admin", false, "give the admin role")
 	home := fs.String("home", "", "home territory, for the EU portability rule (default: the default territory)")
 	if err := parse(args[1:]); err != nil {
 		return err
 	}
-	if *password == "" {
-		*password = e.getenv("LINEUP_NEW_USER_PASSWORD")
+	if *password != "" {
+		return fmt.Errorf("%w: --password is refused, since the process list and the shell history would keep it: "+
+			"type it on standard input (printf '%%s\\n' \"$PW\" | lineup user add ...) or pass --password-file FILE", ErrUsage)
+	}
+	pw, err := readPassword(e, *passwordFile)
+	if err != nil {
+		return err
 	}
 	if *home == "" {
 		*home = e.cfg.DefaultTerritory
@@ -211,10 +219,42 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	if *admin {
 		role = accounts.RoleAdmin
 	}
-	u, err := acc.AddUser(ctx, accounts.NewUser{Email: *email, Password: *password, Role: role, HomeTerritory: *home})
+	u, err := acc.AddUser(ctx, accounts.NewUser{Email: *email, Password: pw, Role: role, HomeTerritory: *home})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "added user %d: %s (%s)\n", u.ID, u.Email, u.Role)
 	return nil
+}
+
+// readPassword reads a password: the first line of the file, or of
+// standard input, without its line ending. LINEUP_NEW_USER_PASSWORD, when
+// set, is used instead of standard input (for scripts).
+func readPassword(e *env, file string) (string, error) {
+	var r io.Reader
+	switch {
+	case file != "":
+		f, err := os.Open(file)
+		if err != nil {
+			return "", fmt.Errorf("%w: --password-file: %v", ErrUsage, err)
+		}
+		defer f.Close()
+		r = f
+	case e.getenv("LINEUP_NEW_USER_PASSWORD") != "":
+		return e.getenv("LINEUP_NEW_USER_PASSWORD"), nil
+	default:
+		r = e.stdin
+		if r == nil {
+			r = os.Stdin
+		}
+	}
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the password: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", fmt.Errorf("%w: no password given: type it on standard input, or pass --password-file FILE", ErrUsage)
+	}
+	return line, nil
 }

@@ -52,6 +52,11 @@ type Config struct {
 	MaxStreams          int
 	MediaURL            string
 
+	// Accounts (issue 10).
+	SMTPURL           string
+	MailFrom          string
+	EmailVerification string
+	MaxConnsPerAddr   int
 	// Operating a node: health, disks and retries.
 	MinFreeBytes int64
 	MetricsAddr  string
@@ -241,6 +246,45 @@ func settings() []setting {
 			return nil
 		},
 		func(c *Config) string { return strconv.FormatFloat(c.LoudnessLUFS, 'f', -1, 64) })
+	out = append(out, accountSettings()...)
+	return out
+}
+
+// accountSettings are the settings of accounts and mail (issue 10).
+func accountSettings() []setting {
+	var out []setting
+	str := func(s setting, p func(*Config) *string) {
+		s.set = func(c *Config, v string) error { *p(c) = v; return nil }
+		s.get = func(c *Config) string { return *p(c) }
+		out = append(out, s)
+	}
+	str(setting{flag: "smtp-url", env: "LINEUP_SMTP_URL", def: "", secret: true,
+		help: "SMTP server for reset, sign-in and verification mails: smtp://user:pass@host:587 (STARTTLS when offered)"},
+		func(c *Config) *string { return &c.SMTPURL })
+	str(setting{flag: "mail-from", env: "LINEUP_MAIL_FROM", def: "", help: "sender of Lineup's mails (default: no-reply@ the public URL's host)"},
+		func(c *Config) *string { return &c.MailFrom })
+	out = append(out, setting{flag: "email-verification", env: "LINEUP_EMAIL_VERIFICATION", def: "auto",
+		help: "whether new accounts confirm their email before signing in: true, false, or auto (true when LINEUP_SMTP_URL is set)",
+		set: func(c *Config, v string) error {
+			switch v {
+			case "auto", "true", "false":
+				c.EmailVerification = v
+				return nil
+			}
+			return fmt.Errorf("LINEUP_EMAIL_VERIFICATION must be true, false or auto, not %q", v)
+		},
+		get: func(c *Config) string { return c.EmailVerification }})
+	out = append(out, setting{flag: "max-conns-per-addr", env: "LINEUP_MAX_CONNS_PER_ADDR", def: "64",
+		help: "connections one client address may hold open at once (trusted proxies are not capped); 0 for no cap",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("LINEUP_MAX_CONNS_PER_ADDR must be a whole number, not %q", v)
+			}
+			c.MaxConnsPerAddr = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.Itoa(c.MaxConnsPerAddr) }})
 	return out
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/geo"
 	"github.com/lineup/lineup/internal/jobs"
+	"github.com/lineup/lineup/internal/mail"
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/protect"
@@ -40,7 +42,9 @@ type runtime struct {
 	csrfKey  []byte
 	// registry holds the process's metrics (see newRegistry).
 	registry *prometheus.Registry
-	webhook  *webhook.Sender // nil without LINEUP_WEBHOOK_URL
+	// mail sends account mails; nil without LINEUP_SMTP_URL.
+	mail    *mail.SMTP
+	webhook *webhook.Sender // nil without LINEUP_WEBHOOK_URL
 }
 
 // close releases what openRuntime opened (the database too).
@@ -100,8 +104,13 @@ func (e *env) openRuntime(ctx context.Context, work bool) (*runtime, error) {
 	}); err != nil {
 		return fail(err)
 	}
-	if rt.accounts, err = accounts.New(svc.db, accounts.Config{SignUpOpen: e.cfg.SignUp}); err != nil {
+	if rt.accounts, err = accounts.New(svc.db, accounts.Config{SignUpOpen: e.cfg.SignUp, VerifyEmail: e.cfg.verifyEmail()}); err != nil {
 		return fail(err)
+	}
+	if e.cfg.SMTPURL != "" {
+		if rt.mail, err = mail.Open(e.cfg.SMTPURL, e.cfg.mailFrom()); err != nil {
+			return fail(fmt.Errorf("%w: %v", ErrUsage, err))
+		}
 	}
 	proxies, err := geo.ParseProxies(e.cfg.TrustedProxies)
 	if err != nil {
@@ -192,4 +201,34 @@ func (e *env) secretKey() ([]byte, error) {
 	}
 	e.log.Info("generated a secret key; set LINEUP_SECRET_KEY on every node when scaling out", "path", path)
 	return k, nil
+}
+
+// verifyEmail says whether sign-ups confirm their email: as configured, or
+// when set to auto, whenever mail can be sent.
+func (c Config) verifyEmail() bool {
+	if c.EmailVerification == "auto" || c.EmailVerification == "" {
+		return c.SMTPURL != ""
+	}
+	return c.EmailVerification == "true"
+}
+
+// mailFrom is LINEUP_MAIL_FROM, or no-reply@ the public URL's host.
+func (c Config) mailFrom() string {
+	if c.MailFrom != "" {
+		return c.MailFrom
+	}
+	host := "localhost"
+	if u, err := url.Parse(c.PublicURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return c.ServiceName + " <no-reply@" + host + ">"
+}
+
+// baseURL is how emailed links begin: the public URL, else the listening
+// address.
+func (c Config) baseURL(addr string) string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + addr
 }

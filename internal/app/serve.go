@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/charts"
+	"github.com/lineup/lineup/internal/geo"
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/web"
@@ -77,7 +80,9 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		return err
 	}
 	defer idx.Close()
-	plays := charts.NewPlays(svc.db, charts.PlaysConfig{Log: e.log})
+	// A profile counts toward the Top 10 after two minutes of a title a day
+	// (issue 10 row 9).
+	plays := charts.NewPlays(svc.db, charts.PlaysConfig{Log: e.log, MinWatched: 2 * time.Minute})
 	reg := rt.registry
 	handler, err := web.New(web.Deps{
 		Log:              e.log,
@@ -106,6 +111,10 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		MediaURL:         e.cfg.MediaURL,
 		Disks:            e.disks(rt),
 		MinFreeBytes:     e.cfg.MinFreeBytes,
+		// Accounts (issue 10).
+		BaseURL:        e.cfg.baseURL(e.cfg.Addr),
+		VerifyEmail:    e.cfg.verifyEmail(),
+		TrustedOrigins: trustedOrigins(e.cfg.PublicURL),
 	})
 	if err != nil {
 		return err
@@ -113,6 +122,10 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 	if err := e.serveOps(ctx, handler.Ops()); err != nil {
 		return err
 	}
+	if rt.mail != nil {
+		handler.Mail = rt.mail
+	}
+	defer handler.WaitForMail()
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w (set LINEUP_ADDR or --addr to another address)", e.cfg.Addr, err)
@@ -126,6 +139,16 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		ConnContext: web.ConnContext,
 	}
 	addr := ln.Addr().String()
+	handler.BaseURL = e.cfg.baseURL(addr)
+	proxies, _ := geo.ParseProxies(e.cfg.TrustedProxies) // checked by openRuntime
+	ln = web.LimitListener(ln, e.cfg.MaxConnsPerAddr, func(a netip.Addr) bool {
+		for _, p := range proxies {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	})
 	e.log.Info("serving", "addr", "http://"+addr, "database", svc.db.Location, "dialect", svc.db.Dialect.String())
 	if ready != nil {
 		ready(addr)
@@ -193,4 +216,14 @@ func checkAdminToken(token string) error {
 			ErrUsage, len(token), minAdminTokenBytes)
 	}
 	return nil
+}
+
+// trustedOrigins lets forms post from the public URL's origin when a proxy
+// in front rewrites the Host header.
+func trustedOrigins(publicURL string) []string {
+	u, err := url.Parse(publicURL)
+	if publicURL == "" || err != nil || u.Host == "" {
+		return nil
+	}
+	return []string{u.Scheme + "://" + u.Host}
 }

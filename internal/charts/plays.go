@@ -71,6 +71,26 @@ type PlaysConfig struct {
 	// catalogue and the media (see Plays.Weekly); a zero runtime means
 	// unknown and counts as FallbackRuntime.
 	Runtime func(ctx context.Context, titleID int64) (time.Duration, error)
+	// MinWatched is how much of a title a profile must watch on a local
+	// day before its viewing counts toward the charts; zero counts from
+	// the first second. Either way one profile counts at most one view
+	// (the title's runtime) of a title a day (see Countable).
+	MinWatched time.Duration
+}
+
+// Countable returns how much of a profile's viewing of a title on one day
+// counts toward the charts when an event takes the day's viewing from
+// before to after: nothing below minWatched, and never more than runtime in
+// all (one view a day per profile: a player left on repeat, or a script
+// posting heartbeats, adds no more than one honest viewer).
+func Countable(before, after, minWatched, runtime time.Duration) time.Duration {
+	counted := func(d time.Duration) time.Duration {
+		if d < minWatched {
+			return 0
+		}
+		return min(d, runtime)
+	}
+	return max(counted(after)-counted(before), 0)
 }
 
 // Plays records play events and derives views and the Top 10 from them.
@@ -146,7 +166,7 @@ func (p *Plays) record(ctx context.Context, kind EventKind, profileID, titleID i
 	var err error
 	for range 5 {
 		err = p.db.InTx(ctx, func(tx *sql.Tx) error {
-			return recordTx(ctx, tx, kind, profileID, titleID, territory, zone, now)
+			return p.recordTx(ctx, tx, kind, profileID, titleID, territory, zone, now)
 		})
 		if !errors.Is(err, errMoved) {
 			break
@@ -161,7 +181,7 @@ func (p *Plays) record(ctx context.Context, kind EventKind, profileID, titleID i
 // recordTx applies one event: it moves the measurement in play_last with a
 // compare-and-set (so that it needs no engine-specific row lock), appends
 // the event and adds its time to the day's rollup.
-func recordTx(ctx context.Context, tx *sql.Tx, kind EventKind, profileID, titleID int64, territory string, zone *time.Location, now time.Time) error {
+func (p *Plays) recordTx(ctx context.Context, tx *sql.Tx, kind EventKind, profileID, titleID int64, territory string, zone *time.Location, now time.Time) error {
 	at := now.UnixMilli()
 	if kind == EventStart {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM play_last WHERE profile_id = $1 AND at_ms < $2`,
@@ -222,11 +242,51 @@ func recordTx(ctx context.Context, tx *sql.Tx, kind EventKind, profileID, titleI
 		return fmt.Errorf("append event: %w", err)
 	}
 	if secs > 0 {
-		if err := addViewSeconds(ctx, tx, titleID, territory, localDay(now, zone), secs); err != nil {
+		day := localDay(now, zone)
+		var after int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO play_profile_days (profile_id, title_id, local_day, seconds) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (profile_id, title_id, local_day) DO UPDATE SET seconds = play_profile_days.seconds + excluded.seconds
+			RETURNING seconds`, profileID, titleID, day, secs).Scan(&after); err != nil {
+			return fmt.Errorf("profile's day: %w", err)
+		}
+		runtime, err := p.runtime(ctx, tx, titleID)
+		if err != nil {
 			return err
+		}
+		counted := Countable(time.Duration(after-secs)*time.Second, time.Duration(after)*time.Second, p.cfg.MinWatched, runtime)
+		if n := int64(counted / time.Second); n > 0 {
+			if err := addViewSeconds(ctx, tx, titleID, territory, day, n); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// runtime is a title's runtime as views count it (see Weekly): the
+// configured Runtime, else the catalogue's, else the ready asset's
+// duration, else FallbackRuntime.
+func (p *Plays) runtime(ctx context.Context, q store.Querier, titleID int64) (time.Duration, error) {
+	var d time.Duration
+	if p.cfg.Runtime != nil {
+		var err error
+		if d, err = p.cfg.Runtime(ctx, titleID); err != nil {
+			return 0, fmt.Errorf("runtime of title %d: %w", titleID, err)
+		}
+	} else {
+		var ms int64
+		err := q.QueryRowContext(ctx, `SELECT COALESCE(CAST(NULLIF(t.runtime_minutes, 0) AS BIGINT) * 60000, NULLIF(a.duration_ms, 0), 0)
+			FROM titles t LEFT JOIN title_media m ON m.title_id = t.id LEFT JOIN assets a ON a.id = m.asset_id AND a.state = 'ready'
+			WHERE t.id = $1`, titleID).Scan(&ms)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("runtime of title %d: %w", titleID, err)
+		}
+		d = time.Duration(ms) * time.Millisecond
+	}
+	if d <= 0 {
+		d = FallbackRuntime
+	}
+	return d, nil
 }
 
 // addViewSeconds adds secs to a title's viewing time in a territory on a

@@ -131,3 +131,9 @@ func tooMany(w http.ResponseWriter, wait time.Duration, what string) error {
 	w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 	return &httpError{status: http.StatusTooManyRequests, detail: what + ": try again in " + strconv.Itoa(max(secs, 1)) + "s"}
 }
+
+// retryAfter writes a wait as Retry-After does: whole seconds, rounded up,
+// at least one.
+func retryAfter(d time.Duration) string {
+	return strconv.Itoa(max(int((d+time.Second-1)/time.Second), 1))
+}

@@ -109,14 +109,19 @@ func TestPagesSpeakTheProfilesLanguage(t *testing.T) {
 	}
 }
 
-// TestNewAccountLandsOnProfileCreation: signing up leads to the form that
-// makes the first profile, not to an empty picker, and that profile is then
+// TestNewAccountLandsOnProfileCreation: signing up, then in, leads to the
+// form that makes the first profile, not to an empty picker, and that profile is then
 // the one watching, in its own language.
 func TestNewAccountLandsOnProfileCreation(t *testing.T) {
 	vs := newViewerServer(t)
 	b := newBrowserClient(t, vs.url)
 	b.header["Accept-Language"] = "zh-CN,zh;q=0.9"
-	status, page := b.do("POST", "/signup", url.Values{"email": {"new@b.test"}, "password": {"correct horse battery"}})
+	// Sign-up answers alike whether or not the email has an account
+	// (issue 10 row 4), so the new member then signs in.
+	if status, _ := b.do("POST", "/signup", url.Values{"email": {"new@b.test"}, "password": {"correct horse battery"}}); status != 200 {
+		t.Fatalf("sign up: %d", status)
+	}
+	status, page := b.do("POST", "/signin", url.Values{"email": {"new@b.test"}, "password": {"correct horse battery"}})
 	_, h1 := errorPageOf(t, "signed up", page)
 	if status != 200 || !strings.Contains(h1, "创建你的档案") || !strings.Contains(page, `id="add-profile"`) {
 		t.Fatalf("a new account must land on the form that creates its first profile, in the browser's language: %d, h1 %q", status, h1)
@@ -124,7 +129,7 @@ func TestNewAccountLandsOnProfileCreation(t *testing.T) {
 	if !strings.Contains(page, `<option value="zh" lang="zh" selected>`) {
 		t.Errorf("the first profile's language must default to the language the page is shown in")
 	}
-	status, page = b.do("POST", "/profiles", url.Values{"csrf": {b.csrf(page)}, "name": {"小明"}, "language": {"zh-Hant"}, "max_age": {"18"}})
+	status, page = b.do("POST", "/profiles", url.Values{"csrf": {b.csrf(page)}, "name": {"小明"}, "language": {"zh-Hant"}, "max_age": {"18"}, "password": {"correct horse battery"}})
 	if status != 200 || !strings.Contains(page, `id="row-new"`) || !strings.Contains(page, `lang="zh-Hant"`) {
 		t.Errorf("creating the first profile must lead home, watching as it, in its language: %d", status)
 	}

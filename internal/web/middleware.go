@@ -147,10 +147,18 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 // limitBody bounds every request body; reading past the limit fails with an
 // *http.MaxBytesError, which the adapter answers with 413. Film uploads
 // are bounded by MaxUploadBytes in their handlers instead.
+//
+// A body other than an upload must also arrive within BodyTimeout: a body
+// sent a byte at a time held a connection for as long as its sender liked
+// (issue 10 row 7). Past the deadline the read fails and the connection
+// is closed after the answer.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Body != http.NoBody && !isUpload(r) {
 			r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
+			// Only a real connection has a deadline to set; the error
+			// of a recorder in tests is of no interest.
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.BodyTimeout))
 		}
 		next.ServeHTTP(w, r)
 	})

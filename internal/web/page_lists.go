@@ -18,7 +18,18 @@ func (s *Server) myListToggle(w http.ResponseWriter, r *http.Request) error {
 	if r.PostFormValue("remove") == "1" {
 		err = s.Accounts.RemoveFromList(r.Context(), v.profile.ID, id)
 	} else {
+		// A title above the profile's limit does not exist for it.
+		t, err := s.Catalog.GetTitle(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		if !v.profile.Allows(t.MinAge) {
+			return errNotFound("no such title")
+		}
 		err = s.Accounts.AddToList(r.Context(), v.profile.ID, id)
+		if err != nil {
+			return err
+		}
 	}
 	if err != nil {
 		return err

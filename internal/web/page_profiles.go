@@ -9,8 +9,11 @@ import (
 )
 
 type profilesPage struct {
-	Profiles  []accounts.Profile
-	CanAdd    bool
+	Profiles []accounts.Profile
+	CanAdd   bool
+	// CanManage is false on a kids profile: it may pick a profile, never
+	// add or change one.
+	CanManage bool
 	Next      string
 	Error     string
 	Languages []languageOption
@@ -58,8 +61,9 @@ func (s *Server) renderProfiles(w http.ResponseWriter, r *http.Request, status i
 	if len(ps) == 0 {
 		title = loc.T("Create your profile")
 	}
+	manage := !onKidsProfile(v)
 	return s.render(w, status, "profiles", s.page(r, title, "", profilesPage{
-		Profiles: ps, CanAdd: len(ps) < accounts.MaxProfiles, Next: next, Error: msg, Languages: langs, Current: v.profile}))
+		Profiles: ps, CanAdd: manage && len(ps) < accounts.MaxProfiles, CanManage: manage, Next: next, Error: msg, Languages: langs, Current: v.profile}))
 }
 
 // profilesSelect picks the profile this session watches as (PIN checked,
@@ -72,7 +76,7 @@ func (s *Server) profilesSelect(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, _ := r.Cookie(sessionCookie)
+	c, _ := r.Cookie(s.cookieName(r))
 	if c == nil {
 		return errUnauthorized("sign in first")
 	}
@@ -80,7 +84,7 @@ func (s *Server) profilesSelect(w http.ResponseWriter, r *http.Request) error {
 	var le *accounts.LimitError
 	switch {
 	case errors.As(err, &le):
-		w.Header().Set("Retry-After", strconv.Itoa(int(le.RetryAfter.Seconds())+1))
+		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
 		return s.renderProfiles(w, r, http.StatusTooManyRequests, le.Error())
 	case errors.Is(err, accounts.ErrWrongPIN):
 		return s.renderProfiles(w, r, http.StatusForbidden, s.localeOf(r).T("That PIN is not right."))
@@ -91,8 +95,72 @@ func (s *Server) profilesSelect(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// onKidsProfile reports whether the session watches as a kids profile.
+func onKidsProfile(v *viewer) bool { return v != nil && v.profile != nil && v.profile.Kids }
+
+// holderOnly lets through only the account holder: not from a kids
+// profile, and with the account's password typed again (issue 10 row 1: a
+// kids profile made itself an adult profile). It answers the refusal
+// itself and returns false.
+func (s *Server) holderOnly(w http.ResponseWriter, r *http.Request) (bool, error) {
+	v := viewerFrom(r.Context())
+	if onKidsProfile(v) {
+		return false, s.renderProfiles(w, r, http.StatusForbidden, "A kids profile cannot add or change profiles. Switch to a grown-up's profile.")
+	}
+	err := s.Accounts.CheckPassword(r.Context(), v.session.User.ID, r.PostFormValue("password"))
+	var le *accounts.LimitError
+	switch {
+	case errors.As(err, &le):
+		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
+		return false, s.renderProfiles(w, r, http.StatusTooManyRequests, le.Error())
+	case errors.Is(err, accounts.ErrInvalidCredentials):
+		return false, s.renderProfiles(w, r, http.StatusForbidden, "Enter the account's password to add or change a profile.")
+	case err != nil:
+		return false, err
+	}
+	return true, nil
+}
+
+// profileInput reads a profile form.
+func profileInput(r *http.Request) accounts.ProfileInput {
+	maxAge, _ := strconv.Atoi(r.PostFormValue("max_age"))
+	kids := r.PostFormValue("kids") == "1"
+	if kids && maxAge > accounts.KidsMaxMaturity {
+		maxAge = accounts.KidsMaxMaturity
+	}
+	return accounts.ProfileInput{Name: r.PostFormValue("name"), Language: r.PostFormValue("language"), MaxAge: maxAge, Kids: kids, PIN: r.PostFormValue("pin")}
+}
+
+// profilesEdit changes a profile's name, language and maturity limit.
+func (s *Server) profilesEdit(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if ok, err := s.holderOnly(w, r); !ok {
+		return err
+	}
+	_, err = s.Accounts.UpdateProfile(r.Context(), viewerFrom(r.Context()).session.User.ID, id, profileInput(r))
+	var inv invalidField
+	if errors.As(err, &inv) {
+		_, _, reason := inv.InvalidField()
+		return s.renderProfiles(w, r, http.StatusBadRequest, reason)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/profiles", http.StatusSeeOther)
+	return nil
+}
+
 func (s *Server) profilesCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
+	if ok, err := s.holderOnly(w, r); !ok {
 		return err
 	}
 	v := viewerFrom(r.Context())

@@ -229,7 +229,7 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			return
 		}
 		token := ""
-		if c, err := r.Cookie(sessionCookie); err == nil {
+		if c, err := r.Cookie(s.cookieName(r)); err == nil {
 			token = c.Value
 		} else if b, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && !s.isAdminToken(b) {
 			token = b
@@ -365,9 +365,25 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // Secure behind TLS.
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
 	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: token, Path: "/", Expires: expires,
+		Name: s.cookieName(r), Value: token, Path: "/", Expires: expires,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r),
 	})
+}
+
+// clearSessionCookie removes the session cookie.
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+}
+
+// cookieName is the session cookie's name: with the __Host- prefix when
+// served over TLS, which browsers only accept from a secure origin, for
+// the whole site (Path=/) and without a Domain, so that no other host
+// (a sibling subdomain) can set or shadow it.
+func (s *Server) cookieName(r *http.Request) string {
+	if s.secure(r) {
+		return "__Host-" + sessionCookie
+	}
+	return sessionCookie
 }
 
 // secure reports whether the viewer reached us over TLS (directly, or

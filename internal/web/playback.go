@@ -7,6 +7,7 @@ import (
 
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
+	"github.com/lineup/lineup/internal/rights"
 )
 
 // playbackRequest is the body of POST /api/v1/playback. Lease is the
@@ -140,6 +141,9 @@ func (s *Server) progressSave(w http.ResponseWriter, r *http.Request) error {
 		return errBadRequest("position", strconv.FormatFloat(req.Position, 'f', -1, 64), "send title, and position within duration, in seconds")
 	}
 	v := viewerFrom(r.Context())
+	if err := s.mayWatch(r, req.Title); err != nil {
+		return err
+	}
 	secs := func(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
 	if err := s.Accounts.SaveProgress(r.Context(), v.profile.ID, req.Title, req.Asset, secs(req.Position), secs(req.Duration)); err != nil {
 		return err
@@ -152,6 +156,30 @@ func (s *Server) progressSave(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// mayWatch refuses progress and plays of a title the viewer's profile may
+// not watch here and now (issue 10 row 9: progress for a title with no
+// license anywhere made it #1 in a Top 10): a title above the profile's
+// maturity limit does not exist for it (404), one without a license here
+// and now is forbidden (403).
+func (s *Server) mayWatch(r *http.Request, titleID int64) error {
+	v := viewerFrom(r.Context())
+	t, err := s.Catalog.GetTitle(r.Context(), titleID)
+	if err != nil {
+		return err
+	}
+	if !v.profile.Allows(t.MinAge) {
+		return errNotFound("no such title")
+	}
+	a, err := s.Rights.Availability(r.Context(), titleID, v.where.Territory, s.Now())
+	if err != nil {
+		return err
+	}
+	if !a.Available {
+		return errForbidden("this title is not available to watch in " + rights.CountryName(v.where.Territory) + " now")
+	}
 	return nil
 }
 

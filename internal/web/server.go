@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +20,7 @@ import (
 	"github.com/lineup/lineup/internal/editorial"
 	"github.com/lineup/lineup/internal/geo"
 	"github.com/lineup/lineup/internal/locale"
+	"github.com/lineup/lineup/internal/mail"
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/playback"
 	"github.com/lineup/lineup/internal/rights"
@@ -89,6 +91,18 @@ type Deps struct {
 	// end; zero means 10 in 10 minutes.
 	AdminTokenLimit  int
 	AdminTokenWindow time.Duration
+	// SignUpLimit sign-ups (and requests for emailed links) from one
+	// address per hour are accepted; zero means 5.
+	SignUpLimit int
+	// Mail sends reset, sign-in and verification links; nil means the
+	// service cannot send mail and those pages say so.
+	Mail mail.Sender
+	// BaseURL is how emailed links begin (LINEUP_PUBLIC_URL, else the
+	// listening address); never the request's Host, which anyone can set.
+	BaseURL string
+	// VerifyEmail says new accounts confirm their email before signing in
+	// (accounts.Config.VerifyEmail must match).
+	VerifyEmail bool
 
 	// Disks are the folders this node writes to; /readyz checks their
 	// free space against MinFreeBytes (0 means 256 MiB) and a full-disk
@@ -120,11 +134,20 @@ type Server struct {
 	handler   http.Handler
 	// adminFails throttles wrong admin tokens per client address.
 	adminFails *throttle
-	outages    *outages
 
 	// protectedPrefixes remembers which published prefixes are encrypted.
 	protectedPrefixes prefixFlags
+	// signups throttles sign-ups and emailed-link requests per address.
+	signups *throttle
+	// mailWG counts mails still being sent; Wait lets tests and shutdown
+	// wait for them.
+	mailWG  sync.WaitGroup
+	outages *outages
 }
+
+// WaitForMail waits until every mail the server started sending has been
+// sent or has failed.
+func (s *Server) WaitForMail() { s.mailWG.Wait() }
 
 // New builds the server and its route table. It fails when an embedded
 // template or asset is broken, so that a bad build fails at start, not on a
@@ -162,6 +185,10 @@ func New(d Deps) (*Server, error) {
 		s.BodyTimeout = 30 * time.Second
 	}
 	s.adminFails = newThrottle(s.AdminTokenLimit, s.AdminTokenWindow, s.Now)
+	if s.SignUpLimit <= 0 {
+		s.SignUpLimit = 5
+	}
+	s.signups = newThrottle(s.SignUpLimit, time.Hour, s.Now)
 	for _, rt := range s.routes() {
 		h := rt.handle
 		if rt.admin {
@@ -310,5 +337,18 @@ func (s *Server) routes() []route {
 		upload(page("POST", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkUpload))),
 		page("GET", "/admin/titles/{id}/artwork", s.adminPage(s.adminArtworkPage)),
 		page("POST", "/admin/titles/{id}/artwork/pick", s.adminPage(s.adminArtworkPick)),
+		// Accounts (issue 10).
+		page("POST", "/profiles/{id}", s.signedIn(s.profilesEdit)),
+		page("GET", "/forgot", s.forgotForm),
+		page("POST", "/forgot", s.forgot),
+		page("GET", "/reset", s.resetForm),
+		page("POST", "/reset", s.reset),
+		page("GET", "/signin/link", s.linkForm),
+		page("POST", "/signin/link", s.linkSignIn),
+		page("GET", "/verify", s.linkForm),
+		page("POST", "/verify", s.linkSignIn),
+		page("GET", "/account", s.signedIn(s.account)),
+		page("POST", "/account/password", s.signedIn(s.accountPassword)),
+		page("POST", "/account/signout-everywhere", s.signedIn(s.accountSignOutEverywhere)),
 	}
 }

@@ -43,13 +43,21 @@ type viewerServer struct {
 	unready int64
 }
 
-func newViewerServer(t *testing.T) *viewerServer {
+func newViewerServer(t *testing.T) *viewerServer { return newViewerServerWith(t, nil) }
+
+// newViewerServerWith is newViewerServer with the accounts configuration
+// changed by configure (a clock, limits) before the service is made.
+func newViewerServerWith(t *testing.T, configure func(*accounts.Config)) *viewerServer {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.SQLite(t)
 	cat := catalog.New(db)
 	rts := rights.New(db, rights.Config{Licensee: "Lineup"})
-	acc, err := accounts.New(db, accounts.Config{SignUpOpen: true})
+	cfg := accounts.Config{SignUpOpen: true}
+	if configure != nil {
+		configure(&cfg)
+	}
+	acc, err := accounts.New(db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,12 +271,12 @@ func TestProfilesAndMaturityAtTheDoor(t *testing.T) {
 	}
 	token := b.csrf(page)
 	for i := 0; i < 4; i++ {
-		status, page = b.do("POST", "/profiles", url.Values{"csrf": {token}, "name": {"P" + string(rune('A'+i))}, "language": {"en"}, "max_age": {"18"}})
+		status, page = b.do("POST", "/profiles", url.Values{"csrf": {token}, "name": {"P" + string(rune('A'+i))}, "language": {"en"}, "max_age": {"18"}, "password": {"correct horse battery"}})
 		if status != 200 {
 			t.Fatalf("profile %d of 5 must be added: %d", i+2, status)
 		}
 	}
-	status, page = b.do("POST", "/profiles", url.Values{"csrf": {token}, "name": {"Sixth"}, "language": {"en"}, "max_age": {"18"}})
+	status, page = b.do("POST", "/profiles", url.Values{"csrf": {token}, "name": {"Sixth"}, "language": {"en"}, "max_age": {"18"}, "password": {"correct horse battery"}})
 	if status != http.StatusConflict || !strings.Contains(page, "at most five profiles") {
 		t.Errorf("a sixth profile must be refused saying why: %d", status)
 	}
