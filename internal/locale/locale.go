@@ -39,6 +39,9 @@ var Languages = []language.Tag{English, Simplified, Traditional}
 type Catalog struct {
 	cat     *catalog.Builder
 	matcher language.Matcher
+	// patterns recognise the texts of other packages that carry values
+	// ("must be at least 10 characters"), so Text can translate them.
+	patterns []pattern
 }
 
 // New builds the catalogue from the message tables in messages.go. It fails
@@ -46,7 +49,7 @@ type Catalog struct {
 // a broken build.
 func New() (*Catalog, error) {
 	b := catalog.NewBuilder(catalog.Fallback(English))
-	for _, m := range messages {
+	for _, m := range allMessages() {
 		if m.hans != "" {
 			if err := b.SetString(Simplified, m.en, m.hans); err != nil {
 				return nil, fmt.Errorf("locale: %q: %w", m.en, err)
@@ -56,6 +59,18 @@ func New() (*Catalog, error) {
 			if err := b.SetString(Traditional, m.en, m.hant); err != nil {
 				return nil, fmt.Errorf("locale: %q: %w", m.en, err)
 			}
+		}
+	}
+	var patterns []pattern
+	for _, m := range recognized {
+		if err := b.SetString(Simplified, m.en, m.hans); err != nil {
+			return nil, fmt.Errorf("locale: %q: %w", m.en, err)
+		}
+		if err := b.SetString(Traditional, m.en, m.hant); err != nil {
+			return nil, fmt.Errorf("locale: %q: %w", m.en, err)
+		}
+		if p, ok := compilePattern(m.en); ok {
+			patterns = append(patterns, p)
 		}
 	}
 	for _, m := range plurals {
@@ -71,7 +86,7 @@ func New() (*Catalog, error) {
 			return nil, fmt.Errorf("locale: %q: %w", m.key, err)
 		}
 	}
-	return &Catalog{cat: b, matcher: language.NewMatcher(Languages)}, nil
+	return &Catalog{cat: b, matcher: language.NewMatcher(Languages), patterns: patterns}, nil
 }
 
 // Pick returns the locale for a viewer: the profile's language when it is
@@ -107,13 +122,14 @@ func (c *Catalog) For(t language.Tag) *Locale {
 
 func (c *Catalog) at(i int) *Locale {
 	t := Languages[i]
-	return &Locale{tag: t, p: message.NewPrinter(t, message.Catalog(c.cat))}
+	return &Locale{tag: t, p: message.NewPrinter(t, message.Catalog(c.cat)), patterns: c.patterns}
 }
 
 // Locale is one interface language.
 type Locale struct {
-	tag language.Tag
-	p   *message.Printer
+	tag      language.Tag
+	p        *message.Printer
+	patterns []pattern
 }
 
 // Tag is the language's BCP-47 tag: "en", "zh-Hans" or "zh-Hant", for the
@@ -128,9 +144,16 @@ func (l *Locale) Chinese() bool { return l.tag != English }
 func (l *Locale) T(key string, args ...any) string { return l.p.Sprintf(key, args...) }
 
 // Text translates a text that is not a format (a message from another
-// package, which may hold a %): its translation when the catalogue has one,
-// else the text as it is.
+// package, which may hold a %): its translation when the catalogue has one;
+// else, when it reads as one of the recognized formats with its values
+// filled in ("must be at least 10 characters"), that format translated
+// with the same values; else the text as it is.
 func (l *Locale) Text(s string) string {
+	for _, p := range l.patterns {
+		if args, ok := p.match(s); ok {
+			return l.p.Sprintf(p.key, args...)
+		}
+	}
 	if strings.Contains(s, "%") {
 		return s
 	}

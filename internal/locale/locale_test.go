@@ -3,6 +3,7 @@ package locale
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,6 +52,12 @@ func TestMessages(t *testing.T) {
 		{"Chinese has one plural form", hans.T("%d views", 1), "1次观看"},
 		{"an unknown key shows in English", hant.T("No such key %s", "x"), "No such key x"},
 		{"Text leaves a % alone", hans.Text("100% sure"), "100% sure"},
+		{"Text recognises another package's reason with its number", hans.Text("must be at least 10 characters"), "至少要有 10 个字符"},
+		{"Text recognises a quoted word", hant.Text(`is built on the common word "dragon"; use a few unrelated words or a password manager's suggestion`), "以常見詞「dragon」為基礎；請改用幾個互不相關的詞，或密碼管理器建議的密碼"},
+		{"Text leaves a recognised reason as it is in English", en.Text(`is built on the common word "dragon"; use a few unrelated words or a password manager's suggestion`), `is built on the common word "dragon"; use a few unrelated words or a password manager's suggestion`},
+		{"Text does not take a longer text for a reason", hans.Text("must be at least 10 characters, or more"), "must be at least 10 characters, or more"},
+		{"a reason completes its field's sentence", hans.T("The password %s.", hans.Text("is required")), "密码不能为空。"},
+		{"English plural of a wait", en.T("Too many requests from this address. Try again in %d seconds.", 1), "Too many requests from this address. Try again in 1 second."},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
@@ -59,7 +66,7 @@ func TestMessages(t *testing.T) {
 	}
 }
 
-var verb = regexp.MustCompile(`%(\[\d\])?[sdvf]`)
+var verb = regexp.MustCompile(`%(\[\d\])?[sdvfq]`)
 
 // TestTablesAreWellFormed: no key twice, and every translation uses the
 // same arguments as its English key, so none is dropped or invented.
@@ -68,12 +75,12 @@ func TestTablesAreWellFormed(t *testing.T) {
 	count := func(s string) []string {
 		vs := verb.FindAllString(s, -1)
 		for i, v := range vs {
-			vs[i] = v[len(v)-1:] // the kind of argument
+			vs[i] = strings.Replace(v[len(v)-1:], "q", "s", 1) // the kind of argument; a quoted string is a string
 		}
 		slices.Sort(vs)
 		return vs
 	}
-	for _, m := range messages {
+	for _, m := range append(allMessages(), recognized...) {
 		if seen[m.en] {
 			t.Errorf("message %q is in the table twice", m.en)
 		}

@@ -194,9 +194,22 @@ var messages = []struct{ en, hans, hant string }{
 	{"Go to the home page", "返回首页", "返回首頁"},
 }
 
+// entry is one message: the English key and its two Chinese translations.
+type entry = struct{ en, hans, hant string }
+
+// allMessages are the tables of every part of the interface, one after the
+// other (the recognized texts of other packages are apart: see recognized).
+func allMessages() []entry {
+	var all []entry
+	for _, t := range [][]entry{messages, accountMessages, adminMessages} {
+		all = append(all, t...)
+	}
+	return all
+}
+
 // Known reports whether key has a translation in both Chinese scripts.
 func Known(key string) bool {
-	for _, m := range messages {
+	for _, m := range append(allMessages(), recognized...) {
 		if m.en == key {
 			return m.hans != "" && m.hant != ""
 		}
@@ -215,4 +228,6 @@ func Known(key string) bool {
 var plurals = []struct{ key, one, other, hans, hant string }{
 	{"%d views", "%d view", "%d views", "%d次观看", "%d次觀看"},
 	{"Too many attempts. Try again in %d seconds.", "Too many attempts. Try again in %d second.", "Too many attempts. Try again in %d seconds.", "尝试次数过多，请%d秒后再试。", "嘗試次數過多，請%d秒後再試。"},
+	{"Too many attempts. Try again in %d seconds. Can't wait? Ask for a sign-in link by email below.", "Too many attempts. Try again in %d second. Can't wait? Ask for a sign-in link by email below.", "Too many attempts. Try again in %d seconds. Can't wait? Ask for a sign-in link by email below.", "尝试次数过多，请%d秒后再试。等不及？可以在下方申请通过电子邮件发送的登录链接。", "嘗試次數過多，請%d秒後再試。等不及？可以在下方申請以電子郵件寄送的登入連結。"},
+	{"Too many requests from this address. Try again in %d seconds.", "Too many requests from this address. Try again in %d second.", "Too many requests from this address. Try again in %d seconds.", "来自此地址的请求过多，请%d秒后再试。", "來自此位址的請求過多，請%d秒後再試。"},
 }

@@ -3,14 +3,12 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/lineup/lineup/internal/accounts"
-	"github.com/lineup/lineup/internal/mail"
 )
 
 // noticePage is a short page that says one thing, with at most one form.
@@ -30,10 +28,10 @@ type noticePage struct {
 // timing).
 const mailTimeout = 30 * time.Second
 
-// sendLink mails a user a single-use link of the purpose; text holds one
-// %s for the link. The mail leaves in the background: the answer must not
-// take longer when an account exists. Failures are logged.
-func (s *Server) sendLink(r *http.Request, u accounts.User, p accounts.Purpose, subject, text string) {
+// sendLink mails a user a single-use link of the purpose, in the user's
+// language (see mailLocale). The mail leaves in the background: the answer
+// must not take longer when an account exists. Failures are logged.
+func (s *Server) sendLink(r *http.Request, u accounts.User, p accounts.Purpose, m linkMail) {
 	if s.Mail == nil || s.BaseURL == "" {
 		s.Log.Warn("no mail sent: LINEUP_SMTP_URL is not set", "purpose", string(p))
 		return
@@ -46,7 +44,7 @@ func (s *Server) sendLink(r *http.Request, u accounts.User, p accounts.Purpose, 
 	}
 	path := map[accounts.Purpose]string{accounts.PurposeReset: "/reset", accounts.PurposeSignIn: "/signin/link", accounts.PurposeVerify: "/verify"}[p]
 	link := strings.TrimRight(s.BaseURL, "/") + path + "?token=" + url.QueryEscape(token)
-	msg := mail.Message{To: u.Email, Subject: subject, Text: fmt.Sprintf(text, link)}
+	msg := m.message(s.mailLocale(ctx, r, u), u.Email, s.ServiceName, link)
 	s.mailWG.Add(1)
 	go func() {
 		defer s.mailWG.Done()
@@ -61,7 +59,8 @@ func (s *Server) sendLink(r *http.Request, u accounts.User, p accounts.Purpose, 
 // mailOff answers the pages that need mail when none is configured.
 func (s *Server) mailOff(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Retry-After", "3600")
-	n := noticePage{Heading: "Email is not set up", Lines: []string{"This service cannot send email yet, so it cannot send reset or sign-in links. Ask its operator to reset your password (lineup user passwd)."}}
+	loc := s.localeOf(r)
+	n := noticePage{Heading: loc.T("Email is not set up"), Lines: []string{loc.T("This service cannot send email yet, so it cannot send reset or sign-in links. Ask its operator to reset your password (lineup user passwd).")}}
 	return s.render(w, http.StatusServiceUnavailable, "notice", s.page(r, n.Heading, "", n))
 }
 
@@ -69,9 +68,10 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 	if s.Mail == nil {
 		return s.mailOff(w, r)
 	}
-	n := noticePage{Heading: "Get back in", Lines: []string{"Enter your account's email. We will send a link that works once, for 30 minutes."},
+	loc := s.localeOf(r)
+	n := noticePage{Heading: loc.T("Get back in"), Lines: []string{loc.T("Enter your account's email. We will send a link that works once, for 30 minutes.")},
 		Action: "/forgot", AskEmail: true, Email: r.URL.Query().Get("email"),
-		Name: "want", Button: "Email me a password reset link", Value: "reset", Button2: "Email me a sign-in link", Value2: "signin"}
+		Name: "want", Button: loc.T("Email me a password reset link"), Value: "reset", Button2: loc.T("Email me a sign-in link"), Value2: "signin"}
 	return s.render(w, http.StatusOK, "notice", s.page(r, n.Heading, "", n))
 }
 
@@ -89,14 +89,13 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	if u, err := s.Accounts.UserByEmail(r.Context(), email); err == nil {
 		if r.PostFormValue("want") == "signin" {
-			s.sendLink(r, u, accounts.PurposeSignIn, "Your sign-in link",
-				"Sign in to "+s.ServiceName+" with this link (it works once, for 30 minutes):\n\n%s\n\nIf you did not ask for it, ignore this message.")
+			s.sendLink(r, u, accounts.PurposeSignIn, signInMail)
 		} else {
-			s.sendLink(r, u, accounts.PurposeReset, "Reset your password",
-				"Choose a new "+s.ServiceName+" password with this link (it works once, for 30 minutes):\n\n%s\n\nIf you did not ask for it, ignore this message: your password stays as it is.")
+			s.sendLink(r, u, accounts.PurposeReset, resetMail)
 		}
 	}
-	n := noticePage{Heading: "Check your email", Lines: []string{"If " + email + " has an account here, we sent it a link. It works once, for 30 minutes."}}
+	loc := s.localeOf(r)
+	n := noticePage{Heading: loc.T("Check your email"), Lines: []string{loc.T("If %s has an account here, we sent it a link. It works once, for 30 minutes.", email)}}
 	return s.render(w, http.StatusOK, "notice", s.page(r, n.Heading, "", n))
 }
 
@@ -104,7 +103,8 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 // since mail scanners fetch links before people click them.
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
-	n := noticePage{Heading: "Choose a new password", Action: "/reset", Token: r.URL.Query().Get("token"), AskPassword: true, Button: "Set password"}
+	loc := s.localeOf(r)
+	n := noticePage{Heading: loc.T("Choose a new password"), Action: "/reset", Token: r.URL.Query().Get("token"), AskPassword: true, Button: loc.T("Set password")}
 	return s.render(w, http.StatusOK, "notice", s.page(r, n.Heading, "", n))
 }
 
@@ -112,31 +112,33 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	token := r.PostFormValue("token")
 	_, err := s.Accounts.ResetPassword(r.Context(), token, r.PostFormValue("password"))
 	var inv invalidField
+	loc := s.localeOf(r)
 	switch {
 	case errors.As(err, &inv):
-		_, _, reason := inv.InvalidField()
-		n := noticePage{Heading: "Choose a new password", Error: "The password " + reason + ".", Action: "/reset", Token: token, AskPassword: true, Button: "Set password"}
+		n := noticePage{Heading: loc.T("Choose a new password"), Error: fieldText(loc, inv), Action: "/reset", Token: token, AskPassword: true, Button: loc.T("Set password")}
 		return s.render(w, http.StatusBadRequest, "notice", s.page(r, n.Heading, "", n))
 	case errors.Is(err, accounts.ErrBadLink):
 		return s.badLink(w, r)
 	case err != nil:
 		return err
 	}
-	return s.render(w, http.StatusOK, "signin", s.page(r, "Sign in", "", signinPage{SignUpOpen: s.Accounts.SignUpOpen(),
-		Notice: "Your password is changed and every session was signed out. Sign in with the new one."}))
+	return s.render(w, http.StatusOK, "signin", s.page(r, loc.T("Sign in"), "", signinPage{SignUpOpen: s.Accounts.SignUpOpen(),
+		Notice: loc.T("Your password is changed and every session was signed out. Sign in with the new one.")}))
 }
 
 func (s *Server) badLink(w http.ResponseWriter, r *http.Request) error {
-	n := noticePage{Heading: "This link does not work any more", Lines: []string{"Links we email work once, for 30 minutes. Ask for a new one."},
-		Action: "/forgot", AskEmail: true, Name: "want", Button: "Email me a password reset link", Value: "reset", Button2: "Email me a sign-in link", Value2: "signin"}
+	loc := s.localeOf(r)
+	n := noticePage{Heading: loc.T("This link does not work any more"), Lines: []string{loc.T("Links we email work once, for 30 minutes. Ask for a new one.")},
+		Action: "/forgot", AskEmail: true, Name: "want", Button: loc.T("Email me a password reset link"), Value: "reset", Button2: loc.T("Email me a sign-in link"), Value2: "signin"}
 	return s.render(w, http.StatusGone, "notice", s.page(r, n.Heading, "", n))
 }
 
 func (s *Server) linkForm(w http.ResponseWriter, r *http.Request) error {
-	n := noticePage{Heading: "Sign in", Lines: []string{"Sign in to " + s.ServiceName + " with the link we emailed you."},
-		Action: r.URL.Path, Token: r.URL.Query().Get("token"), Button: "Sign in"}
+	loc := s.localeOf(r)
+	n := noticePage{Heading: loc.T("Sign in"), Lines: []string{loc.T("Sign in to %s with the link we emailed you.", s.ServiceName)},
+		Action: r.URL.Path, Token: r.URL.Query().Get("token"), Button: loc.T("Sign in")}
 	if r.URL.Path == "/verify" {
-		n.Heading, n.Lines, n.Button = "Confirm your email", []string{"Confirm your email to finish creating your account."}, "Confirm and sign in"
+		n.Heading, n.Lines, n.Button = loc.T("Confirm your email"), []string{loc.T("Confirm your email to finish creating your account.")}, loc.T("Confirm and sign in")
 	}
 	return s.render(w, http.StatusOK, "notice", s.page(r, n.Heading, "", n))
 }
@@ -174,7 +176,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if onKidsProfile(v) {
 		return errForbidden("a kids profile cannot open the account's settings; switch to a grown-up's profile")
 	}
-	return s.render(w, http.StatusOK, "account", s.page(r, "Your account", "", accountPage{Email: v.session.User.Email}))
+	return s.render(w, http.StatusOK, "account", s.page(r, s.localeOf(r).T("Your account"), "", accountPage{Email: v.session.User.Email}))
 }
 
 // accountPassword changes the password and signs out every other session.
@@ -191,21 +193,22 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 	var inv invalidField
 	var le *accounts.LimitError
 	status := http.StatusOK
+	loc := s.localeOf(r)
 	switch {
 	case errors.As(err, &le):
 		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
-		status, p.Error = http.StatusTooManyRequests, le.Error()
+		status, p.Error = http.StatusTooManyRequests, loc.T("Too many attempts. Try again in %d seconds.", int((le.RetryAfter+time.Second-1)/time.Second))
 	case errors.Is(err, accounts.ErrInvalidCredentials):
-		status, p.Error = http.StatusForbidden, "Your current password is not right."
+		status, p.Error = http.StatusForbidden, loc.T("Your current password is not right.")
 	case errors.As(err, &inv):
 		_, _, reason := inv.InvalidField()
-		status, p.Error = http.StatusBadRequest, "The new password "+reason+"."
+		status, p.Error = http.StatusBadRequest, loc.T("The new password %s.", loc.Text(reason))
 	case err != nil:
 		return err
 	default:
-		p.Done = "Your password is changed. Every other session was signed out."
+		p.Done = loc.T("Your password is changed. Every other session was signed out.")
 	}
-	return s.render(w, status, "account", s.page(r, "Your account", "", p))
+	return s.render(w, status, "account", s.page(r, loc.T("Your account"), "", p))
 }
 
 // accountSignOutEverywhere ends every session of the account.
@@ -218,6 +221,7 @@ func (s *Server) accountSignOutEverywhere(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	s.clearSessionCookie(w, r)
-	return s.render(w, http.StatusOK, "signin", s.page(r, "Sign in", "", signinPage{SignUpOpen: s.Accounts.SignUpOpen(),
-		Notice: "You are signed out everywhere."}))
+	loc := s.localeOf(r)
+	return s.render(w, http.StatusOK, "signin", s.page(r, loc.T("Sign in"), "", signinPage{SignUpOpen: s.Accounts.SignUpOpen(),
+		Notice: loc.T("You are signed out everywhere.")}))
 }

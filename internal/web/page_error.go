@@ -41,6 +41,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error, 
 	e := errorPage{Status: p.Status, ErrorID: p.ErrorID}
 	var de *playback.DeniedError
 	var he *httpError
+	// A limit's wait is in Retry-After, set by whoever refused (tooMany).
+	wait := p.retryAfter
+	if wait <= 0 {
+		wait, _ = strconv.Atoi(w.Header().Get("Retry-After"))
+	}
 	switch {
 	case errors.Is(err, playback.ErrNoMedia):
 		e.Heading = loc.T("Still being prepared")
@@ -72,6 +77,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error, 
 		if errors.As(err, &he) {
 			e.Message = loc.Text(he.detail)
 		}
+	case p.Status == http.StatusTooManyRequests && wait > 0:
+		e.Heading = loc.T("Too many requests")
+		e.Message = loc.T("Too many requests from this address. Try again in %d seconds.", wait)
 	case p.Status == http.StatusServiceUnavailable:
 		e.Heading = loc.T("Temporarily unavailable")
 		e.Message = loc.T("Part of the service is not answering. Try again in a minute.")

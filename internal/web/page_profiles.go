@@ -181,8 +181,7 @@ func (s *Server) profilesCreate(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, accounts.ErrTooManyProfiles):
 		return s.renderProfiles(w, r, http.StatusConflict, s.localeOf(r).T("An account has at most five profiles."))
 	case errors.As(err, &inv):
-		_, _, reason := inv.InvalidField()
-		return s.renderProfiles(w, r, http.StatusBadRequest, s.localeOf(r).Text(reason))
+		return s.renderProfiles(w, r, http.StatusBadRequest, fieldText(s.localeOf(r), inv))
 	case err != nil:
 		return err
 	}
@@ -214,8 +213,7 @@ func (s *Server) profilesCaptions(w http.ResponseWriter, r *http.Request) error 
 	err = s.Accounts.SetCaptionStyle(r.Context(), v.session.User.ID, id, r.PostFormValue("caption_size"), r.PostFormValue("caption_background"))
 	var inv invalidField
 	if errors.As(err, &inv) {
-		_, _, reason := inv.InvalidField()
-		return s.renderProfiles(w, r, http.StatusBadRequest, s.localeOf(r).Text(reason))
+		return s.renderProfiles(w, r, http.StatusBadRequest, fieldText(s.localeOf(r), inv))
 	} else if err != nil {
 		return err
 	}

@@ -40,13 +40,12 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 			s.metrics.lockouts.Inc()
 			status = http.StatusTooManyRequests
 			w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
-			p.Error = s.localeOf(r).T("Too many attempts. Try again in %d seconds.", int((le.RetryAfter+time.Second-1)/time.Second)) +
-				" Can't wait? Ask for a sign-in link by email below."
+			p.Error = s.localeOf(r).T("Too many attempts. Try again in %d seconds. Can't wait? Ask for a sign-in link by email below.", int((le.RetryAfter+time.Second-1)/time.Second))
 		case errors.Is(err, accounts.ErrInvalidCredentials):
 			p.Error = s.localeOf(r).T("That email and password don't match an account.")
 		case errors.Is(err, accounts.ErrUnverified):
 			status = http.StatusForbidden
-			p.Error = "Confirm your email first: follow the link we sent you. No mail? Ask for a sign-in link below."
+			p.Error = s.localeOf(r).T("Confirm your email first: follow the link we sent you. No mail? Ask for a sign-in link below.")
 		default:
 			return err
 		}
@@ -105,27 +104,23 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.Is(err, accounts.ErrEmailTaken):
 		if owner, err := s.Accounts.UserByEmail(r.Context(), email); err == nil {
-			s.sendLink(r, owner, accounts.PurposeSignIn, "Someone tried to create an account with your email",
-				"Someone (perhaps you) tried to create a new "+s.ServiceName+" account with this email, which already has one.\n\n"+
-					"If it was you, sign in with this link (it works once, for 30 minutes):\n\n%s\n\nIf it was not you, ignore this message: nothing changed.")
+			s.sendLink(r, owner, accounts.PurposeSignIn, takenMail)
 		}
 	case errors.As(err, &inv):
-		_, _, reason := inv.InvalidField()
-		return s.render(w, http.StatusBadRequest, "signin", s.page(r, s.localeOf(r).T("Create account"), "", signinPage{SignUp: true, Email: email, Error: s.localeOf(r).Text(reason)}))
+		return s.render(w, http.StatusBadRequest, "signin", s.page(r, s.localeOf(r).T("Create account"), "", signinPage{SignUp: true, Email: email, Error: fieldText(s.localeOf(r), inv)}))
 	case err != nil:
 		return err
 	case s.VerifyEmail:
-		s.sendLink(r, u, accounts.PurposeVerify, "Confirm your email",
-			"Welcome to "+s.ServiceName+". Confirm your email to finish creating your account (the link works once, for 30 minutes):\n\n%s\n\n"+
-				"If you did not sign up, ignore this message.")
+		s.sendLink(r, u, accounts.PurposeVerify, verifyMail)
 	}
-	n := noticePage{Heading: "Check your email", SignInLink: !s.VerifyEmail}
+	loc := s.localeOf(r)
+	n := noticePage{Heading: loc.T("Check your email"), SignInLink: !s.VerifyEmail}
 	if s.VerifyEmail {
-		n.Lines = []string{"We sent a message to " + email + ". Follow its link to finish creating your account."}
+		n.Lines = []string{loc.T("We sent a message to %s. Follow its link to finish creating your account.", email)}
 	} else {
-		n.Heading = "Your account is ready"
-		n.Lines = []string{"If " + email + " was new here, your account is ready: sign in with it and your password.",
-			"If it had an account before, its owner has been told by email."}
+		n.Heading = loc.T("Your account is ready")
+		n.Lines = []string{loc.T("If %s was new here, your account is ready: sign in with it and your password.", email),
+			loc.T("If it had an account before, its owner has been told by email.")}
 	}
 	return s.render(w, http.StatusOK, "notice", s.page(r, n.Heading, "", n))
 }

@@ -1,0 +1,4 @@
+package locale
+
+// adminMessages are the texts of the administrators' pages.
+var adminMessages = []entry{}
