@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -8,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/locale"
+	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/rights"
 	"github.com/lineup/lineup/internal/rights/avails"
 )
@@ -59,6 +62,18 @@ type adminPage struct {
 	Avails *avails.Report
 	// AvailsProblems lists what is wrong with a refused avails sheet.
 	AvailsProblems []string
+	// AvailsSummary is the report's counts in a sentence.
+	AvailsSummary string
+	// StateNames names the states an encode goes through in the page's
+	// language (JSON, for the jobs page's script).
+	StateNames string
+}
+
+// With hands a sub-template the page (for its language) and the rows
+// it lists: {{template "avails-changes" ($.With .Created)}}.
+func (d pageData) With(rows any) pageData {
+	d.Content = rows
+	return d
 }
 
 func (s *Server) adminTitles(r *http.Request) ([]adminTitle, map[int64]catalog.Title, error) {
@@ -81,7 +96,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "admin", s.page(r, "Admin", "admin", adminPage{Tab: "titles", Titles: titles}))
+	return s.render(w, http.StatusOK, "admin", s.page(r, s.localeOf(r).T("Admin"), "admin", adminPage{Tab: "titles", Titles: titles}))
 }
 
 func (s *Server) adminLicenses(w http.ResponseWriter, r *http.Request) error {
@@ -112,45 +127,39 @@ func (s *Server) renderLicenses(w http.ResponseWriter, r *http.Request, status i
 	if p.Titles, _, err = s.adminTitles(r); err != nil { // the form suggests them by name
 		return err
 	}
+	loc := s.localeOf(r)
 	for _, l := range ls {
-		terr := strings.Join(l.Territories, ", ")
-		if len(l.Excluded) > 0 {
-			terr += " except " + strings.Join(l.Excluded, ", ")
-		}
-		end := l.End.String()
-		if end == "" {
-			end = "open"
-		}
-		var terms []string
-		if l.Exclusive {
-			terms = append(terms, "exclusive")
-		}
-		if l.OriginalBranding {
-			terms = append(terms, "original branding")
-		}
+		terms := licenseTerms(loc, l)
 		if l.Status != rights.StatusActive {
-			terms = append(terms, string(l.Status))
+			if terms != "" {
+				terms += loc.T(", ")
+			}
+			terms += loc.T(string(l.Status))
 		}
 		name := titles[l.TitleID].OriginalTitle
 		p.Licenses = append(p.Licenses, adminLicense{ID: l.ID, Title: name, Type: string(l.Type), Parties: l.Licensor + " → " + l.Licensee,
-			Territories: terr, Window: l.Start.String() + " – " + end, Terms: strings.Join(terms, ", "), Forced: l.Forced})
+			Territories: licenseTerritories(loc, l), Window: licenseWindow(loc, l), Terms: terms, Forced: l.Forced})
 	}
 	cs, err := s.Rights.RecordedConflicts(ctx, 0)
 	if err != nil {
 		return err
 	}
-	p.Conflicts = groupConflicts(cs)
+	p.Conflicts = groupConflicts(loc, cs)
 	p.Tab, p.Types = "licenses", rights.LicenseTypes
-	return s.render(w, status, "admin", s.page(r, "Licenses", "admin", p))
+	return s.render(w, status, "admin", s.page(r, loc.T("Licenses"), "admin", p))
 }
 
 // groupConflicts folds a conflict's territories into one line per pair of
 // licenses and overlap (a worldwide clash is otherwise 249 lines).
-func groupConflicts(cs []rights.Conflict) []adminConflict {
+func groupConflicts(loc *locale.Locale, cs []rights.Conflict) []adminConflict {
 	var out []adminConflict
 	index := map[string]int{}
 	for _, c := range cs {
-		overlap := fmtInstant(c.OverlapStart) + " – " + fmtInstantPtr(c.OverlapEnd)
+		end := loc.T("open")
+		if c.OverlapEnd != nil {
+			end = fmtInstant(*c.OverlapEnd)
+		}
+		overlap := fmtInstant(c.OverlapStart) + " – " + end
 		key := fmt.Sprint(c.Kind, c.LicenseID, c.OtherID)
 		if i, ok := index[key]; ok {
 			out[i].Territories += ", " + c.Territory
@@ -172,41 +181,38 @@ func (s *Server) adminLicenseAdd(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range []string{"title_id", "licensor", "licensee", "license_type", "territories", "excluded", "start", "end", "exclusive", "original_branding"} {
 		form[k] = r.PostFormValue(k)
 	}
+	loc := s.localeOf(r)
 	fail := func(msg string) error {
 		return s.renderLicenses(w, r, http.StatusBadRequest, adminPage{Form: form, Error: msg})
 	}
 	l := rights.License{Licensor: form["licensor"], Licensee: form["licensee"], Exclusive: form["exclusive"] == "1", OriginalBranding: form["original_branding"] == "1"}
 	var err error
 	if l.TitleID, err = strconv.ParseInt(form["title_id"], 10, 64); err != nil {
-		return fail("Title ID must be a number.")
+		return fail(loc.T("Title ID must be a number."))
 	}
 	if l.Type, err = rights.ParseLicenseType(form["license_type"]); err != nil {
-		return fail(err.Error())
+		return fail(loc.Text(err.Error()))
 	}
 	l.Territories, l.Excluded = splitCodes(form["territories"]), splitCodes(form["excluded"])
 	if l.Start, err = rights.ParseMoment(form["start"]); err != nil {
-		return fail("Start: " + err.Error())
+		return fail(loc.T("Start: %s", loc.Text(err.Error())))
 	}
 	if l.End, err = rights.ParseMoment(form["end"]); err != nil {
-		return fail("End: " + err.Error())
+		return fail(loc.T("End: %s", loc.Text(err.Error())))
 	}
 	stored, _, err := s.Rights.AddAs(r.Context(), l, r.PostFormValue("force") == "1", rights.Change{Actor: actor(r)})
 	var ce *rights.ConflictError
 	var inv invalidField
 	switch {
 	case errors.As(err, &ce):
-		var lines []string
-		for _, c := range groupConflicts(ce.Conflicts) {
-			lines = append(lines, fmt.Sprintf("%s with license %d in %s, %s", c.Kind, c.Other, c.Territories, c.Overlap))
-		}
-		return s.renderLicenses(w, r, http.StatusConflict, adminPage{Form: form, Refused: lines})
+		return s.renderLicenses(w, r, http.StatusConflict, adminPage{Form: form, Refused: conflictLines(loc, ce.Conflicts)})
 	case errors.As(err, &inv):
 		_, _, reason := inv.InvalidField()
-		return fail(reason)
+		return fail(loc.Text(reason))
 	case err != nil:
 		return err
 	}
-	return s.renderLicenses(w, r, http.StatusCreated, adminPage{Notice: fmt.Sprintf("Added license %d.", stored.ID),
+	return s.renderLicenses(w, r, http.StatusCreated, adminPage{Notice: loc.T("Added license %d.", stored.ID),
 		Form: map[string]string{"licensee": s.Licensee, "license_type": "SVOD"}})
 }
 
@@ -223,7 +229,7 @@ func (s *Server) adminIngestForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "admin", s.page(r, "Ingest", "admin", adminPage{Tab: "ingest", Titles: titles}))
+	return s.render(w, http.StatusOK, "admin", s.page(r, s.localeOf(r).T("Ingest"), "admin", adminPage{Tab: "ingest", Titles: titles}))
 }
 
 // adminIngest takes the plain form (without JavaScript) and shows the jobs.
@@ -259,5 +265,21 @@ func (s *Server) adminJobs(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, row)
 	}
-	return s.render(w, http.StatusOK, "admin", s.page(r, "Jobs", "admin", adminPage{Tab: "jobs", Assets: rows}))
+	loc := s.localeOf(r)
+	names := map[string]string{}
+	for _, st := range encodeStates {
+		names[string(st)] = loc.T(string(st))
+	}
+	stateNames, _ := json.Marshal(names)
+	return s.render(w, http.StatusOK, "admin", s.page(r, loc.T("Jobs"), "admin", adminPage{Tab: "jobs", Assets: rows, StateNames: string(stateNames)}))
 }
+
+// encodeStates are the states an encode goes through, each a catalogue key.
+var encodeStates = []media.State{media.StateQueued, media.StateProbing, media.StateEncoding, media.StatePublishing,
+	media.StateReady, media.StateFailed, media.StateCancelled}
+
+// licenseWords are the words of rights shown on the admin pages, each a
+// catalogue key: conflict kinds, statuses and the changes of a history.
+var licenseWords = []string{string(rights.Exclusivity), string(rights.HoldbackConflict),
+	string(rights.StatusActive), string(rights.StatusTerminated), string(rights.StatusWithdrawn),
+	string(rights.ActionCreated), string(rights.ActionAmended), string(rights.ActionTerminated), string(rights.ActionWithdrawn)}

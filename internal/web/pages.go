@@ -33,6 +33,8 @@ func (s *Server) parsePages() (map[string]*template.Template, error) {
 		"asset":   s.assets.url,
 		"hue":     hue,
 		"initial": initial,
+		// join lists codes or row numbers: "US, CA".
+		"join": func(s []string) string { return strings.Join(s, ", ") },
 		// html/template reads any attribute named profile (data-profile
 		// too) as a URL, the old <head profile>, and would URL-escape
 		// 小明; the attribute is written whole here, HTML-escaped.

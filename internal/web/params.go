@@ -105,10 +105,3 @@ func langOf(r *http.Request) string {
 func urlQuery(s string) string { return url.QueryEscape(s) }
 
 func fmtInstant(t time.Time) string { return t.UTC().Format("2006-01-02 15:04Z") }
-
-func fmtInstantPtr(t *time.Time) string {
-	if t == nil {
-		return "open"
-	}
-	return fmtInstant(*t)
-}

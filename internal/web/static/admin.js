@@ -23,23 +23,26 @@
       };
       xhr.onload = function () {
         if (xhr.status === 202) { location.href = "/admin/jobs"; return; }
-        var msg = "Upload refused";
+        var msg = form.dataset.msgRefused;
         try { msg = JSON.parse(xhr.responseText).detail || msg; } catch (_) {}
         fig.textContent = msg;
       };
-      xhr.onerror = function () { fig.textContent = "The upload broke off."; };
+      xhr.onerror = function () { fig.textContent = form.dataset.msgBroke; };
       xhr.send(body);
     });
   }
   var jobs = document.getElementById("jobs");
   if (jobs) {
     var done = { ready: 1, failed: 1, cancelled: 1 };
+    // The page names each state in its language.
+    var names = {};
+    try { names = JSON.parse(jobs.dataset.states || "{}"); } catch (_) {}
     setInterval(function () {
       jobs.querySelectorAll("tr[data-asset]").forEach(function (row) {
         if (done[row.dataset.state]) return;
         fetch("/api/v1/assets/" + row.dataset.asset, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (a) {
           row.dataset.state = a.state;
-          row.querySelector(".state").textContent = a.state;
+          row.querySelector(".state").textContent = names[a.state] || a.state;
           var pct = Math.round(a.progress || 0);
           row.querySelector(".bar i").style.width = pct + "%";
           row.querySelector(".bar").setAttribute("aria-valuenow", pct);
