@@ -129,11 +129,26 @@ func TestHTMLIsSafe(t *testing.T) {
 		{"images load through ImageURL with the caption as alt", strings.Contains(out, `<img src="/media/stills/a.png" alt="Cap &#34;tion&#34; &lt;i&gt;"`)},
 		{"a javascript: image is dropped but its caption kept", !strings.Contains(out, "javascript:") && strings.Contains(out, "Dropped image")},
 		{"the credit is shown", strings.Contains(out, `<span class="credit">Demo</span>`)},
+		{"a question is labelled Q: by default", strings.Contains(out, `<p class="question"><strong class="speaker">Q:</strong> Why?</p>`)},
 	}
 	for _, c := range cases {
 		if !c.ok {
 			t.Errorf("%s:\n%s", c.rule, out)
 		}
+	}
+}
+
+// TestQuestionLabelIsTheReaders: the interviewer's label is in the
+// reader's language, marked with it when the story is in another.
+func TestQuestionLabelIsTheReaders(t *testing.T) {
+	s := Story{Kind: KindInterview, Headline: "René Liu", Language: "en", Blocks: []Block{{Kind: BlockQuestion, Text: "Why <now>?"}}}
+	out := string(HTML(s, RenderOptions{QuestionLabel: "问：", QuestionLang: "zh-Hans"}))
+	if !strings.Contains(out, `<p class="question"><strong class="speaker" lang="zh-Hans">问：</strong> Why &lt;now&gt;?</p>`) {
+		t.Errorf("a question must carry the reader's label, in the reader's language:\n%s", out)
+	}
+	s.Language = "zh-Hans"
+	if out := string(HTML(s, RenderOptions{QuestionLabel: "问：", QuestionLang: "zh-Hans"})); !strings.Contains(out, `<strong class="speaker">问：</strong>`) {
+		t.Errorf("a label in the story's own language needs no lang of its own:\n%s", out)
 	}
 }
 

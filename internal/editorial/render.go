@@ -20,6 +20,11 @@ type RenderOptions struct {
 	// HeadingLevel is the level of the story's headline (default 1); its
 	// headings are one level below.
 	HeadingLevel int
+	// QuestionLabel marks the interviewer's questions, its punctuation
+	// included ("Q:", "问："); "Q:" when empty. QuestionLang, when set, is
+	// the label's language (the reader's), which may differ from the
+	// story's.
+	QuestionLabel, QuestionLang string
 }
 
 // HTML renders a story as an <article>: header (publication, date,
@@ -65,7 +70,14 @@ func HTML(s Story, opts RenderOptions) template.HTML {
 		case BlockHeading:
 			fmt.Fprintf(&b, "<h%d>%s</h%d>\n", h+1, Inline(blk.Text), h+1)
 		case BlockQuestion:
-			fmt.Fprintf(&b, `<p class="question"><strong class="speaker">Q:</strong> %s</p>`+"\n", Inline(blk.Text))
+			label, labelLang := opts.QuestionLabel, ""
+			if label == "" {
+				label = "Q:"
+			}
+			if opts.QuestionLang != "" && opts.QuestionLang != s.Language {
+				labelLang = fmt.Sprintf(` lang="%s"`, html.EscapeString(opts.QuestionLang))
+			}
+			fmt.Fprintf(&b, `<p class="question"><strong class="speaker"%s>%s</strong> %s</p>`+"\n", labelLang, html.EscapeString(label), Inline(blk.Text))
 		case BlockAnswer:
 			speaker := template.HTML(html.EscapeString(blk.Speaker))
 			if opts.PersonURL != nil && blk.PersonID != 0 {

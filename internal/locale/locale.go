@@ -151,6 +151,13 @@ func (l *Locale) T(key string, args ...any) string { return l.p.Sprintf(key, arg
 func (l *Locale) Text(s string) string {
 	for _, p := range l.patterns {
 		if args, ok := p.match(s); ok {
+			for i, a := range args {
+				// A plain word filled in ("a poster must be …") is
+				// translated too; a quoted one is what someone typed.
+				if w, ok := a.(string); ok && p.kinds[i] == 's' && !strings.Contains(w, "%") {
+					args[i] = l.p.Sprintf(w)
+				}
+			}
 			return l.p.Sprintf(p.key, args...)
 		}
 	}

@@ -56,6 +56,7 @@ func TestMessages(t *testing.T) {
 		{"Text recognises a quoted word", hant.Text(`is built on the common word "dragon"; use a few unrelated words or a password manager's suggestion`), "以常見詞「dragon」為基礎；請改用幾個互不相關的詞，或密碼管理器建議的密碼"},
 		{"Text leaves a recognised reason as it is in English", en.Text(`is built on the common word "dragon"; use a few unrelated words or a password manager's suggestion`), `is built on the common word "dragon"; use a few unrelated words or a password manager's suggestion`},
 		{"Text does not take a longer text for a reason", hans.Text("must be at least 10 characters, or more"), "must be at least 10 characters, or more"},
+		{"a plain word filled into a reason is translated too", hans.Text("a poster must be at least 160 pixels wide once cropped to 2:3"), "裁切为 2:3 后，海报的宽度至少要 160 像素"},
 		{"a reason completes its field's sentence", hans.T("The password %s.", hans.Text("is required")), "密码不能为空。"},
 		{"English plural of a wait", en.T("Too many requests from this address. Try again in %d seconds.", 1), "Too many requests from this address. Try again in 1 second."},
 	}

@@ -128,6 +128,9 @@ var messages = []struct{ en, hans, hant string }{
 	{"Playback stopped: %s", "播放已停止：%s", "播放已停止：%s"},
 	{"Resuming at %s", "从%s继续播放", "從%s繼續播放"},
 
+	// Interviews: the label of the interviewer's questions.
+	{"Q:", "问：", "問："},
+
 	// Search.
 	{"Titles, people, characters — in any language", "作品、人物、角色——任何语言皆可", "作品、人物、角色——任何語言皆可"},
 	{"Titles, people, characters — 后来的我们, houlai de women, René Liu…", "作品、人物、角色——后来的我们、houlai de women、刘若英…", "作品、人物、角色——後來的我們、houlai de women、劉若英…"},
@@ -229,5 +232,7 @@ var plurals = []struct{ key, one, other, hans, hant string }{
 	{"%d views", "%d view", "%d views", "%d次观看", "%d次觀看"},
 	{"Too many attempts. Try again in %d seconds.", "Too many attempts. Try again in %d second.", "Too many attempts. Try again in %d seconds.", "尝试次数过多，请%d秒后再试。", "嘗試次數過多，請%d秒後再試。"},
 	{"Too many attempts. Try again in %d seconds. Can't wait? Ask for a sign-in link by email below.", "Too many attempts. Try again in %d second. Can't wait? Ask for a sign-in link by email below.", "Too many attempts. Try again in %d seconds. Can't wait? Ask for a sign-in link by email below.", "尝试次数过多，请%d秒后再试。等不及？可以在下方申请通过电子邮件发送的登录链接。", "嘗試次數過多，請%d秒後再試。等不及？可以在下方申請以電子郵件寄送的登入連結。"},
+	{"The poster of title %[2]d is saved, in %[1]d sizes.", "The poster of title %[2]d is saved, in %[1]d size.", "The poster of title %[2]d is saved, in %[1]d sizes.", "作品 %[2]d 的海报已保存，共 %[1]d 种尺寸。", "作品 %[2]d 的海報已儲存，共 %[1]d 種尺寸。"},
+	{"The backdrop of title %[2]d is saved, in %[1]d sizes.", "The backdrop of title %[2]d is saved, in %[1]d size.", "The backdrop of title %[2]d is saved, in %[1]d sizes.", "作品 %[2]d 的背景图已保存，共 %[1]d 种尺寸。", "作品 %[2]d 的背景圖已儲存，共 %[1]d 種尺寸。"},
 	{"Too many requests from this address. Try again in %d seconds.", "Too many requests from this address. Try again in %d second.", "Too many requests from this address. Try again in %d seconds.", "来自此地址的请求过多，请%d秒后再试。", "來自此位址的請求過多，請%d秒後再試。"},
 }

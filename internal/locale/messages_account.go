@@ -51,6 +51,10 @@ var accountMessages = []entry{
 	{"Edit %s", "编辑%s", "編輯%s"},
 	{"Account password", "账户密码", "帳號密碼"},
 	{"Save", "保存", "儲存"},
+	{"A kids profile cannot add or change profiles. Switch to a grown-up's profile.", "儿童档案无法添加或更改档案。请切换到成人的档案。", "兒童設定檔無法新增或變更設定檔。請切換到成人的設定檔。"},
+	{"Enter the account's password to add or change a profile.", "添加或更改档案需要输入账户密码。", "新增或變更設定檔需要輸入帳號密碼。"},
+	{"this needs the admin role", "此操作需要管理员权限", "此操作需要管理員權限"},
+	{"pick a profile first", "请先选择一个档案", "請先選擇一個設定檔"},
 
 	// A field's reason (see recognized) in a sentence of its own.
 	{"The email %s.", "电子邮箱%s。", "電子郵件%s。"},
@@ -96,6 +100,12 @@ var recognized = []entry{
 	{"maturity limit must be between 0 and %d", "分级限制必须在 0 到 %d 之间", "分級限制必須介於 0 到 %d 之間"},
 	{"a kids profile's maturity limit must be at most %d", "儿童档案的分级限制最高为 %d", "兒童設定檔的分級限制最高為 %d"},
 	{"must be exactly 4 digits", "必须正好是 4 位数字", "必須剛好是 4 位數字"},
+	// The reasons catalog gives for an image.
+	{"the image is larger than %d MiB: send a smaller file", "图片超过 %d MiB：请上传较小的文件", "圖片超過 %d MiB：請上傳較小的檔案"},
+	{"the file is not a JPEG, PNG or WebP image that can be read", "这个文件不是可读取的 JPEG、PNG 或 WebP 图片", "這個檔案不是可讀取的 JPEG、PNG 或 WebP 圖片"},
+	{"artwork must be a JPEG, PNG or WebP image", "图片必须是 JPEG、PNG 或 WebP 格式", "圖片必須是 JPEG、PNG 或 WebP 格式"},
+	{"artwork is a poster or a backdrop", "图片类型只能是海报或背景图", "圖片類型只能是海報或背景圖"},
+	{"a %s must be at least %d pixels wide once cropped to %d:%d", "裁切为 %[3]d:%[4]d 后，%[1]s的宽度至少要 %[2]d 像素", "裁切為 %[3]d:%[4]d 後，%[1]s的寬度至少要 %[2]d 像素"},
 	{"is one of the most common passwords; use a few unrelated words or a password manager's suggestion", "是最常见的密码之一；请改用几个互不相关的词，或密码管理器建议的密码", "是最常見的密碼之一；請改用幾個互不相關的詞，或密碼管理器建議的密碼"},
 	{"contains your email or the service's name; use a few unrelated words or a password manager's suggestion", "包含你的电子邮箱或本服务的名称；请改用几个互不相关的词，或密码管理器建议的密码", "包含你的電子郵件或本服務的名稱；請改用幾個互不相關的詞，或密碼管理器建議的密碼"},
 	{"is built on the common word %q; use a few unrelated words or a password manager's suggestion", "以常见词“%s”为基础；请改用几个互不相关的词，或密码管理器建议的密码", "以常見詞「%s」為基礎；請改用幾個互不相關的詞，或密碼管理器建議的密碼"},

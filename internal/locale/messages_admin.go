@@ -38,6 +38,12 @@ var adminMessages = []entry{
 	{"Upload an image", "上传图片", "上傳圖片"},
 	{"Kind", "类型", "類型"},
 	{"Image (JPEG, PNG or WebP)", "图片（JPEG、PNG 或 WebP）", "圖片（JPEG、PNG 或 WebP）"},
+	{"poster", "海报", "海報"},
+	{"backdrop", "背景图", "背景圖"},
+	{"choose an image file (JPEG, PNG or WebP) to upload", "请选择要上传的图片文件（JPEG、PNG 或 WebP）", "請選擇要上傳的圖片檔案（JPEG、PNG 或 WebP）"},
+	{"this title has no video yet, so no frames to pick from: upload an image instead", "这部作品还没有视频，没有画面可选：请改为上传图片", "這部作品還沒有影片，沒有畫面可選：請改為上傳圖片"},
+	{"Frame %d is now the poster.", "第 %d 个画面现在是海报。", "第 %d 個畫面現在是海報。"},
+	{"Frame %d is now the backdrop.", "第 %d 个画面现在是背景图。", "第 %d 個畫面現在是背景圖。"},
 
 	// Licenses.
 	{"Type", "类型", "類型"},

@@ -80,7 +80,7 @@ func (s *Server) renderArtwork(w http.ResponseWriter, r *http.Request, status in
 	if a, ok := art[id][catalog.Backdrop]; ok {
 		p.Backdrop = s.pictureOf(a, 640)
 	}
-	return s.render(w, status, "admin", s.page(r, "Admin", "admin", p))
+	return s.render(w, status, "admin", s.page(r, s.localeOf(r).T("Admin"), "admin", p))
 }
 
 // adminArtworkPick makes a candidate frame the title's poster or backdrop.
@@ -101,7 +101,7 @@ func (s *Server) adminArtworkPick(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if prefix == "" {
-		return s.renderArtwork(w, r, http.StatusConflict, "this title has no video yet, so no frames to pick from: upload an image instead", "")
+		return s.renderArtwork(w, r, http.StatusConflict, s.localeOf(r).T("this title has no video yet, so no frames to pick from: upload an image instead"), "")
 	}
 	rc, _, err := s.Blob.Get(r.Context(), prefix+media.FramesDir+"/"+media.CandidateFrameName(n), 0, -1)
 	if errors.Is(err, blob.ErrNotFound) {
@@ -118,12 +118,16 @@ func (s *Server) adminArtworkPick(w http.ResponseWriter, r *http.Request) error 
 	var inv invalidField
 	if errors.As(err, &inv) {
 		_, _, reason := inv.InvalidField()
-		return s.renderArtwork(w, r, http.StatusUnprocessableEntity, reason, "")
+		return s.renderArtwork(w, r, http.StatusUnprocessableEntity, s.localeOf(r).Text(reason), "")
 	} else if err != nil {
 		return err
 	}
 	if err := s.saveArtwork(r.Context(), a, renditions); err != nil {
 		return err
 	}
-	return s.renderArtwork(w, r, http.StatusOK, "", "Frame "+strconv.Itoa(n)+" is now the "+a.Kind+".")
+	notice := s.localeOf(r).T("Frame %d is now the poster.", n)
+	if a.Kind == catalog.Backdrop {
+		notice = s.localeOf(r).T("Frame %d is now the backdrop.", n)
+	}
+	return s.renderArtwork(w, r, http.StatusOK, "", notice)
 }

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/lineup/lineup/internal/catalog"
+	"github.com/lineup/lineup/internal/locale"
 )
 
 // adminArtworkUpload takes a poster or backdrop for a title (a multipart
@@ -29,27 +30,35 @@ func (s *Server) adminArtworkUpload(w http.ResponseWriter, r *http.Request) erro
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return s.renderTitlesNotice(w, r, http.StatusRequestEntityTooLarge, "the image is larger than 20 MiB: send a smaller file", "")
+			return s.renderTitlesNotice(w, r, http.StatusRequestEntityTooLarge, s.localeOf(r).Text(fmt.Sprintf("the image is larger than %d MiB: send a smaller file", catalog.MaxArtworkBytes>>20)), "")
 		}
 		return errBadRequest("image", "", "send the image as a multipart form with the fields kind and image")
 	}
 	f, _, err := r.FormFile("image")
 	if err != nil {
-		return s.renderTitlesNotice(w, r, http.StatusBadRequest, "choose an image file (JPEG, PNG or WebP) to upload", "")
+		return s.renderTitlesNotice(w, r, http.StatusBadRequest, s.localeOf(r).T("choose an image file (JPEG, PNG or WebP) to upload"), "")
 	}
 	defer f.Close()
 	a, renditions, err := catalog.PrepareArtwork(id, r.FormValue("kind"), f)
 	var inv invalidField
 	if errors.As(err, &inv) {
 		_, _, reason := inv.InvalidField()
-		return s.renderTitlesNotice(w, r, http.StatusUnprocessableEntity, reason, "")
+		return s.renderTitlesNotice(w, r, http.StatusUnprocessableEntity, s.localeOf(r).Text(reason), "")
 	} else if err != nil {
 		return err
 	}
 	if err := s.saveArtwork(r.Context(), a, renditions); err != nil {
 		return err
 	}
-	return s.renderTitlesNotice(w, r, http.StatusOK, "", "The "+a.Kind+" of title "+strconv.FormatInt(id, 10)+" is saved, in "+strconv.Itoa(len(renditions))+" sizes.")
+	return s.renderTitlesNotice(w, r, http.StatusOK, "", artworkSaved(s.localeOf(r), a.Kind, id, len(renditions)))
+}
+
+// artworkSaved says an image was stored, in the page's language.
+func artworkSaved(loc *locale.Locale, kind string, titleID int64, sizes int) string {
+	if kind == catalog.Backdrop {
+		return loc.T("The backdrop of title %[2]d is saved, in %[1]d sizes.", sizes, titleID)
+	}
+	return loc.T("The poster of title %[2]d is saved, in %[1]d sizes.", sizes, titleID)
 }
 
 // renderTitlesNotice shows the admin titles page with an error or a notice.
@@ -58,7 +67,7 @@ func (s *Server) renderTitlesNotice(w http.ResponseWriter, r *http.Request, stat
 	if err != nil {
 		return err
 	}
-	return s.render(w, status, "admin", s.page(r, "Admin", "admin", adminPage{Tab: "titles", Titles: titles, Error: errMsg, Notice: notice}))
+	return s.render(w, status, "admin", s.page(r, s.localeOf(r).T("Admin"), "admin", adminPage{Tab: "titles", Titles: titles, Error: errMsg, Notice: notice}))
 }
 
 // saveArtwork stores an artwork's renditions in the media store, then records

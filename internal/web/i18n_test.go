@@ -163,8 +163,15 @@ func TestFaviconAndOneHeading(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" {
 		t.Errorf("/favicon.ico must lead to the page icon, not a 404: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	story := string(vs.srv.storyHTML(editorial.Story{Kind: "interview", Headline: "René Liu on her first film",
-		Blocks: []editorial.Block{{Kind: editorial.BlockHeading, Text: "The train"}}}))
+	cat, err := locale.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	story := string(vs.srv.storyHTML(editorial.Story{Kind: "interview", Headline: "René Liu on her first film", Language: "en",
+		Blocks: []editorial.Block{{Kind: editorial.BlockHeading, Text: "The train"}, {Kind: editorial.BlockQuestion, Text: "Why?"}}}, cat.For(locale.Traditional)))
+	if !strings.Contains(story, `<strong class="speaker" lang="zh-Hant">問：</strong> Why?`) {
+		t.Errorf("the interviewer's label must be in the viewer's language, not a literal Q: %s", story)
+	}
 	if strings.Contains(story, "<h1") || !strings.Contains(story, "<h2>René Liu on her first film</h2>") || !strings.Contains(story, "<h3>The train</h3>") {
 		t.Errorf("an interview under a title's page must not bring a second <h1>: %s", story)
 	}

@@ -111,7 +111,7 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, st := range stories {
-			page.Sections = append(page.Sections, s.storyHTML(st))
+			page.Sections = append(page.Sections, s.storyHTML(st, loc))
 		}
 	}
 	return s.render(w, http.StatusOK, "home", s.page(r, name, "", page))

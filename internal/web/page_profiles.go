@@ -105,7 +105,7 @@ func onKidsProfile(v *viewer) bool { return v != nil && v.profile != nil && v.pr
 func (s *Server) holderOnly(w http.ResponseWriter, r *http.Request) (bool, error) {
 	v := viewerFrom(r.Context())
 	if onKidsProfile(v) {
-		return false, s.renderProfiles(w, r, http.StatusForbidden, "A kids profile cannot add or change profiles. Switch to a grown-up's profile.")
+		return false, s.renderProfiles(w, r, http.StatusForbidden, s.localeOf(r).T("A kids profile cannot add or change profiles. Switch to a grown-up's profile."))
 	}
 	err := s.Accounts.CheckPassword(r.Context(), v.session.User.ID, r.PostFormValue("password"))
 	var le *accounts.LimitError
@@ -114,7 +114,7 @@ func (s *Server) holderOnly(w http.ResponseWriter, r *http.Request) (bool, error
 		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
 		return false, s.renderProfiles(w, r, http.StatusTooManyRequests, le.Error())
 	case errors.Is(err, accounts.ErrInvalidCredentials):
-		return false, s.renderProfiles(w, r, http.StatusForbidden, "Enter the account's password to add or change a profile.")
+		return false, s.renderProfiles(w, r, http.StatusForbidden, s.localeOf(r).T("Enter the account's password to add or change a profile."))
 	case err != nil:
 		return false, err
 	}

@@ -137,7 +137,7 @@ func (s *Server) titlePage(w http.ResponseWriter, r *http.Request) error {
 		p.Sections = append(p.Sections, sec)
 	}
 	for _, st := range stories {
-		p.Sections = append(p.Sections, s.storyHTML(st))
+		p.Sections = append(p.Sections, s.storyHTML(st, loc))
 	}
 	return s.render(w, http.StatusOK, "title", s.page(r, name, "", p))
 }
@@ -224,12 +224,15 @@ func clock(d time.Duration) string {
 func (s *Server) imageURL(key string) string { return "/images/" + key }
 
 // storyHTML renders an interview or story with its images and links to the
-// people who speak in it.
-func (s *Server) storyHTML(st editorial.Story) template.HTML {
+// people who speak in it; the interviewer's label is in the reader's
+// language (the story keeps its own).
+func (s *Server) storyHTML(st editorial.Story, loc *locale.Locale) template.HTML {
 	return editorial.HTML(st, editorial.RenderOptions{
 		ImageURL: s.imageURL,
 		// The page's one <h1> is the title's or the person's name.
-		HeadingLevel: 2,
-		PersonURL:    func(id int64) string { return "/people/" + strconv.FormatInt(id, 10) },
+		HeadingLevel:  2,
+		PersonURL:     func(id int64) string { return "/people/" + strconv.FormatInt(id, 10) },
+		QuestionLabel: loc.T("Q:"),
+		QuestionLang:  loc.Tag(),
 	})
 }
