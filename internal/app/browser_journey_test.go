@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -76,9 +77,11 @@ func TestBrowserJourneyInChinese(t *testing.T) {
 		query, title          string // a search in the other script, and the title as this reader sees it
 		play, pause, notFound string
 		menu, search          string
+		accept                string // a browser's Accept-Language in this script
+		account, admin        string // the headings of the account's page and the admin's
 	}{
-		{"简体中文", "zh", "zh-Hans", "後來", "后来的我们", "播放", "暂停", "找不到此页面", "菜单", "搜索"},
-		{"繁體中文", "zh-Hant", "zh-Hant", "后来", "後來的我們", "播放", "暫停", "找不到此頁面", "選單", "搜尋"},
+		{"简体中文", "zh", "zh-Hans", "後來", "后来的我们", "播放", "暂停", "找不到此页面", "菜单", "搜索", "zh-CN,zh;q=0.9", "你的账户", "管理"},
+		{"繁體中文", "zh-Hant", "zh-Hant", "后来", "後來的我們", "播放", "暫停", "找不到此頁面", "選單", "搜尋", "zh-TW,zh;q=0.9", "你的帳號", "管理"},
 	}
 	sizes := []struct {
 		name          string
@@ -233,9 +236,77 @@ func TestBrowserJourneyInChinese(t *testing.T) {
 					t.Errorf("%s: an unknown title is an error page in the viewer's language: %q", where("error"), h1)
 				}
 				checkPage(t, ctx, axe, where("error page"))
+
+				// The account's page, in the profile's language.
+				err = chromedp.Do(ctx, chromedp.Navigate(svc.url+"/account"), chromedp.WaitVisible(`h1`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				h1, _ = chromedp.Run(ctx, chromedp.Text(`h1`))
+				if h1 != lang.account {
+					t.Errorf("%s: the account's page must be headed %q, is %q", where("account"), lang.account, h1)
+				}
+				if words := englishOnPage(t, ctx, "", email); len(words) > 0 {
+					t.Errorf("%s: the account's page must have no English in its content, found %q", where("account"), words)
+				}
+				checkPage(t, ctx, axe, where("account"))
+
+				// The admin's pages, in the language of the admin's browser
+				// (no profile chosen, so no profile's language).
+				admin := newBrowser(t, map[string]any{"Accept-Language": lang.accept})
+				err = chromedp.Do(admin,
+					chromedp.EmulateViewport(size.width, size.height),
+					chromedp.Navigate(svc.url+"/signin"),
+					chromedp.WaitVisible(`input[name=email]`),
+					chromedp.SendKeys(`input[name=email]`, "admin@viewer.test"),
+					chromedp.SendKeys(`input[name=password]`, "correct horse battery"),
+					chromedp.Submit(`input[name=password]`),
+					chromedp.WaitVisible(`button[data-profile="Alex"]`),
+				)
+				if err != nil {
+					t.Fatalf("%s: the admin must sign in: %v", where("admin"), err)
+				}
+				for _, p := range []string{"/admin", "/admin/licenses"} {
+					if err := chromedp.Do(admin, chromedp.Navigate(svc.url+p), chromedp.WaitVisible(`h1`)); err != nil {
+						t.Fatal(err)
+					}
+					page, _ := chromedp.Run(admin, chromedp.Evaluate[map[string]string](`({lang: document.documentElement.lang, h1: document.querySelector("h1").innerText})`))
+					if page["lang"] != lang.htmlLang || page["h1"] != lang.admin {
+						t.Errorf("%s: the admin page must be in %s, headed %q: %v", where(p), lang.htmlLang, lang.admin, page)
+					}
+					// Table cells and options hold data (titles, parties,
+					// license types); the rest is the interface's.
+					if words := englishOnPage(t, admin, "td, option, datalist", "JPEG", "PNG", "WebP", "RFC", "YYYY", "MM", "DD", "ZZ", "EU"); len(words) > 0 {
+						t.Errorf("%s: the admin page must have no English in its content, found %q", where(p), words)
+					}
+					checkPage(t, admin, axe, where(p))
+				}
 			})
 		}
 	}
+}
+
+// englishOnPage returns the English words (three letters or more) of the
+// page's main content, its text and its alt, aria-label and title
+// attributes, leaving out the elements skip selects (data, not interface)
+// and the texts in allowed.
+func englishOnPage(t *testing.T, ctx context.Context, skip string, allowed ...string) []string {
+	t.Helper()
+	args, _ := json.Marshal(map[string]any{"skip": skip, "allowed": allowed})
+	words, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`((a) => {
+		const m = document.querySelector("main").cloneNode(true);
+		m.querySelectorAll("script, style" + (a.skip ? ", " + a.skip : "")).forEach(e => e.remove());
+		let text = m.textContent;
+		for (const e of m.querySelectorAll("[alt], [aria-label], [title]")) {
+			text += " " + ["alt", "aria-label", "title"].map(n => e.getAttribute(n) || "").join(" ");
+		}
+		for (const w of a.allowed) text = text.split(w).join(" ");
+		return text.match(/[A-Za-z]{3,}/g) || [];
+	})(`+string(args)+`)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return words
 }
 
 // TestBrowserAdminPagesFitAPhone: every admin page fits a 390 px wide
