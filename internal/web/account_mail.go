@@ -50,19 +50,23 @@ func (s *Server) mailLocale(ctx context.Context, r *http.Request, u accounts.Use
 	return s.locales.Pick(lang, r.Header.Get("Accept-Language"))
 }
 
+// fieldSentences are the sentences, catalogue keys, that a field's reason
+// completes.
+var fieldSentences = map[string]string{
+	"email":    "The email %s.",
+	"password": "The password %s.",
+	"name":     "The name %s.",
+	"language": "The language %s.",
+	"pin":      "The PIN %s.",
+}
+
 // fieldText says what is wrong with a field of an account form in a
 // sentence of the viewer's language: the field's reason (written in English
 // by accounts, recognised by locale.Text) completing "The password %s.".
 // A field without a sentence of its own shows its reason alone.
 func fieldText(loc *locale.Locale, inv invalidField) string {
 	field, _, reason := inv.InvalidField()
-	frame, ok := map[string]string{
-		"email":    "The email %s.",
-		"password": "The password %s.",
-		"name":     "The name %s.",
-		"language": "The language %s.",
-		"pin":      "The PIN %s.",
-	}[field]
+	frame, ok := fieldSentences[field]
 	if !ok {
 		return loc.Text(reason)
 	}

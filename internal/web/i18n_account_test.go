@@ -189,8 +189,14 @@ func TestMailSpeaksTheRecipientsLanguage(t *testing.T) {
 	}
 }
 
-// TestEveryMailIsTranslated: the mails' keys are in the catalogue.
+// TestEveryMailIsTranslated: the mails' keys, and the sentences a field's
+// reason completes, are in the catalogue.
 func TestEveryMailIsTranslated(t *testing.T) {
+	for _, k := range fieldSentences {
+		if !locale.Known(k) {
+			t.Errorf("the sentence %q has no Chinese translation", k)
+		}
+	}
 	for _, m := range []linkMail{signInMail, resetMail, takenMail, verifyMail} {
 		for _, k := range []string{m.subject, m.body} {
 			if !locale.Known(k) {
