@@ -100,6 +100,20 @@ var recognized = []entry{
 	{"maturity limit must be between 0 and %d", "分级限制必须在 0 到 %d 之间", "分級限制必須介於 0 到 %d 之間"},
 	{"a kids profile's maturity limit must be at most %d", "儿童档案的分级限制最高为 %d", "兒童設定檔的分級限制最高為 %d"},
 	{"must be exactly 4 digits", "必须正好是 4 位数字", "必須剛好是 4 位數字"},
+	// The reasons rights gives for a license's fields (the admin's forms).
+	{"malformed date %q: write YYYY-MM-DD, such as 2018-06-22", "日期“%s”格式有误：请写成 YYYY-MM-DD，例如 2018-06-22", "日期「%s」格式有誤：請寫成 YYYY-MM-DD，例如 2018-06-22"},
+	{"malformed date %q: write YYYY-MM-DD, or a date-time with an offset such as 2018-06-22T00:00:00+08:00", "日期“%s”格式有误：请写成 YYYY-MM-DD，或带时差的日期时间，例如 2018-06-22T00:00:00+08:00", "日期「%s」格式有誤：請寫成 YYYY-MM-DD，或帶時差的日期時間，例如 2018-06-22T00:00:00+08:00"},
+	{"unknown license type %q: use one of SVOD, AVOD, TVOD, EST, Theatrical, PayTV, FreeTV", "未知的授权类型“%s”：请使用 SVOD、AVOD、TVOD、EST、Theatrical、PayTV 或 FreeTV", "未知的授權類型「%s」：請使用 SVOD、AVOD、TVOD、EST、Theatrical、PayTV 或 FreeTV"},
+	{"unknown territory %q: use an ISO 3166-1 alpha-2 country code such as CN or US, or ZZ (worldwide) or EU", "未知的地区“%s”：请使用 ISO 3166-1 二字母国家代码，例如 CN 或 US，或者 ZZ（全球）或 EU", "未知的地區「%s」：請使用 ISO 3166-1 二字母國家代碼，例如 CN 或 US，或者 ZZ（全球）或 EU"},
+	{"territory %q must be written in capitals: %q", "地区“%s”必须用大写字母：“%s”", "地區「%s」必須用大寫字母：「%s」"},
+	{"no territories: give at least one country code, or ZZ for worldwide", "没有地区：请至少填写一个国家代码，或填 ZZ 表示全球", "沒有地區：請至少填寫一個國家代碼，或填 ZZ 表示全球"},
+	{"unknown time zone %q: use an IANA zone name such as America/Toronto", "未知的时区“%s”：请使用 IANA 时区名称，例如 America/Toronto", "未知的時區「%s」：請使用 IANA 時區名稱，例如 America/Toronto"},
+	{"a license needs the title it grants rights in", "授权必须指明所授权的作品", "授權必須指明所授權的作品"},
+	{"the licensor (who grants the rights) is required", "必须填写授权方（授予权利的一方）", "必須填寫授權方（授予權利的一方）"},
+	{"the licensee (who receives the rights) is required", "必须填写被授权方（获得权利的一方）", "必須填寫被授權方（取得權利的一方）"},
+	{"a start date is required, such as 2018-06-22", "必须填写开始日期，例如 2018-06-22", "必須填寫開始日期，例如 2018-06-22"},
+	{"window ends before it starts: end %s is not after start %s", "期限在开始之前就结束了：结束 %[1]s 不晚于开始 %[2]s", "期間在開始之前就結束了：結束 %[1]s 不晚於開始 %[2]s"},
+
 	// The reasons catalog gives for an image.
 	{"the image is larger than %d MiB: send a smaller file", "图片超过 %d MiB：请上传较小的文件", "圖片超過 %d MiB：請上傳較小的檔案"},
 	{"the file is not a JPEG, PNG or WebP image that can be read", "这个文件不是可读取的 JPEG、PNG 或 WebP 图片", "這個檔案不是可讀取的 JPEG、PNG 或 WebP 圖片"},

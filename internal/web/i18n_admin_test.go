@@ -30,7 +30,7 @@ func TestAdminPagesSpeakTheViewersLanguage(t *testing.T) {
 	}
 	// The viewer server's other titles keep their English names; file
 	// formats and license types read the same in every language.
-	allowed := []string{"后来的我们", "Adult film", "Unfinished film", "Studio", "Lineup"}
+	allowed := []string{"后来的我们", "Adult film", "Unfinished film", "Studio", "Lineup", "SVDO", "Theatrical", "PayTV", "FreeTV", "IANA", "America/Toronto"}
 	for _, lt := range rights.LicenseTypes {
 		allowed = append(allowed, string(lt))
 	}
@@ -41,8 +41,10 @@ func TestAdminPagesSpeakTheViewersLanguage(t *testing.T) {
 		accept, tag string
 		want        []string
 	}{
-		{"zh-CN,zh;q=0.9", "zh-Hans", []string{"授权", "导入影片", "编码任务", "导入片源表", "已添加授权", "这项授权与现有授权冲突", "影片中的画面", "变更记录"}},
-		{"zh-TW,zh;q=0.9", "zh-Hant", []string{"授權", "匯入影片", "編碼工作", "匯入片源表", "已新增授權", "這項授權與現有授權衝突", "影片中的畫面", "變更紀錄"}},
+		{"zh-CN,zh;q=0.9", "zh-Hans", []string{"授权", "导入影片", "编码任务", "导入片源表", "已添加授权", "这项授权与现有授权冲突", "影片中的画面", "变更记录",
+			"开始：日期“2018/06/22”格式有误", "未知的授权类型“SVDO”", "期限在开始之前就结束了"}},
+		{"zh-TW,zh;q=0.9", "zh-Hant", []string{"授權", "匯入影片", "編碼工作", "匯入片源表", "已新增授權", "這項授權與現有授權衝突", "影片中的畫面", "變更紀錄",
+			"開始：日期「2018/06/22」格式有誤", "未知的授權類型「SVDO」", "期間在開始之前就結束了"}},
 	} {
 		t.Run(tc.tag, func(t *testing.T) {
 			email := "admin-" + strings.ToLower(tc.tag) + "@b.test"
@@ -93,6 +95,21 @@ func TestAdminPagesSpeakTheViewersLanguage(t *testing.T) {
 			check("a license refused for a conflict", s, http.StatusConflict, page)
 			s, page = admin.do("POST", "/admin/licenses", url.Values{"csrf": {csrf}, "title_id": {"x"}})
 			check("a license refused for its title ID", s, http.StatusBadRequest, page)
+			bad := url.Values{}
+			for k, v := range add {
+				bad[k] = v
+			}
+			bad.Set("start", "2018/06/22")
+			s, page = admin.do("POST", "/admin/licenses", bad)
+			check("a license refused for its start date", s, http.StatusBadRequest, page)
+			bad.Set("start", "2018-06-22")
+			bad.Set("license_type", "SVDO")
+			s, page = admin.do("POST", "/admin/licenses", bad)
+			check("a license refused for its type", s, http.StatusBadRequest, page)
+			bad.Set("license_type", "SVOD")
+			bad.Set("end", "2018-01-01")
+			s, page = admin.do("POST", "/admin/licenses", bad)
+			check("a license refused for its window", s, http.StatusBadRequest, page)
 			ls, err := vs.rights.List(ctx, title.ID)
 			if err != nil || len(ls) == 0 {
 				t.Fatal(err)
