@@ -58,9 +58,16 @@ func run(n, runs int) error {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "LINEUP_DATA_DIR="+filepath.Join(dir, "data"), "LINEUP_ADDR="+addr,
+	env := append(os.Environ(), "LINEUP_DATA_DIR="+filepath.Join(dir, "data"), "LINEUP_ADDR="+addr,
 		"LINEUP_LOG_LEVEL=error", "LINEUP_SIGNUP=true", "LINEUP_TRUSTED_PROXIES=127.0.0.1/32", "LINEUP_EMAIL_VERIFICATION=false")
+	// Sign-up opens once the service has an administrator.
+	add := exec.Command(bin, "user", "add", "--admin", "--email", "admin@bench.test")
+	add.Env, add.Stdin = env, strings.NewReader("the bench admin's passphrase\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		return fmt.Errorf("lineup user add: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = env
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -38,6 +39,9 @@ type User struct {
 	// alpha-2), "" when unknown; the EU portability rule keys on it.
 	HomeTerritory string    `json:"home_territory"`
 	CreatedAt     time.Time `json:"created_at"`
+	// TwoFactor says the account signs in with a TOTP code after its
+	// password (EnrolTOTP, ConfirmTOTP).
+	TwoFactor bool `json:"two_factor"`
 }
 
 // IsAdmin reports whether the user has the admin role.
@@ -72,7 +76,8 @@ var (
 // account or from an address, or a profile's PIN) and when to try again.
 // errors.Is(err, ErrRateLimited) matches it.
 type LimitError struct {
-	// Scope is what is limited: "account", "address" or "pin".
+	// Scope is what is limited: "account", "address", "pin" (a profile's
+	// or the parental PIN) or "code" (two-factor codes).
 	Scope string
 	// RetryAfter is how long until an attempt is accepted again, rounded
 	// up to the second; the web layer sends it as Retry-After.
@@ -82,8 +87,11 @@ type LimitError struct {
 // Error says what is limited and for how long, without naming the account.
 func (e *LimitError) Error() string {
 	what := "sign-in attempts"
-	if e.Scope == "pin" {
+	switch e.Scope {
+	case "pin":
 		what = "wrong PINs"
+	case "code":
+		what = "wrong codes"
 	}
 	return fmt.Sprintf("too many %s: try again in %s", what, e.RetryAfter)
 }
@@ -146,6 +154,8 @@ type Service struct {
 	params    *argon2id.Params
 	dummyHash string // hashed for unknown emails, so they cost what a real check costs
 	hashCounters
+	setupMu sync.Mutex // one AddFirstAdmin at a time
+
 }
 
 // New returns a Service over db, which must be migrated. It hashes one
