@@ -127,9 +127,11 @@ type Config struct {
 	// LimitWindow is the length of the attempt window; zero means 15
 	// minutes.
 	LimitWindow time.Duration
-	// HashConcurrency is how many password and PIN hashes may run at once
-	// (each takes PasswordParams.Memory); further ones wait. Zero means
-	// the number of CPUs, at least 2.
+	// HashConcurrency is how many password and PIN hashes (and password
+	// strength estimates) may run at once (each hash takes
+	// PasswordParams.Memory); further ones wait. Zero means one less than
+	// the number of CPUs, at least 1: one CPU stays free to answer
+	// everything else.
 	HashConcurrency int
 	// PasswordParams are the argon2id parameters for new hashes; nil means
 	// DefaultPasswordParams. Existing hashes carry their own parameters.
@@ -191,7 +193,7 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 		p.Parallelism = uint8(min(runtime.NumCPU(), 255))
 	}
 	if cfg.HashConcurrency <= 0 {
-		cfg.HashConcurrency = max(runtime.NumCPU(), 2)
+		cfg.HashConcurrency = max(runtime.NumCPU()-1, 1)
 	}
 	s := &Service{db: db, cfg: cfg, params: &p}
 	s.hashSlots = make(chan struct{}, cfg.HashConcurrency)

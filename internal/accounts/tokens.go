@@ -78,7 +78,7 @@ func (s *Service) useLink(ctx context.Context, tx *sql.Tx, token string, p Purpo
 // link, ends every session of the user and forgets the account's failed
 // sign-ins. A weak password is a *FieldError and leaves the link unspent.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (User, error) {
-	if err := CheckNewPassword(password, ""); err != nil {
+	if err := s.checkNewPassword(ctx, password, ""); err != nil {
 		return User{}, err
 	}
 	hash, err := s.createHash(ctx, password)
@@ -166,7 +166,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess Session, current, pas
 	if err := s.CheckPassword(ctx, sess.User.ID, current); err != nil {
 		return err
 	}
-	if err := CheckNewPassword(password, sess.User.Email); err != nil {
+	if err := s.checkNewPassword(ctx, password, sess.User.Email); err != nil {
 		return err
 	}
 	hash, err := s.createHash(ctx, password)

@@ -53,7 +53,7 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	if err := CheckNewPassword(nu.Password, email); err != nil {
+	if err := s.checkNewPassword(ctx, nu.Password, email); err != nil {
 		return User{}, err
 	}
 	role, err := checkRole(nu.Role)
@@ -127,7 +127,7 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 // session. A missing user is an error wrapping store.ErrNotFound; a weak
 // password a *FieldError.
 func (s *Service) SetPassword(ctx context.Context, userID int64, password string) error {
-	if err := CheckNewPassword(password, ""); err != nil {
+	if err := s.checkNewPassword(ctx, password, ""); err != nil {
 		return err
 	}
 	hash, err := s.createHash(ctx, password)
