@@ -235,4 +235,6 @@ var plurals = []struct{ key, one, other, hans, hant string }{
 	{"The poster of title %[2]d is saved, in %[1]d sizes.", "The poster of title %[2]d is saved, in %[1]d size.", "The poster of title %[2]d is saved, in %[1]d sizes.", "作品 %[2]d 的海报已保存，共 %[1]d 种尺寸。", "作品 %[2]d 的海報已儲存，共 %[1]d 種尺寸。"},
 	{"The backdrop of title %[2]d is saved, in %[1]d sizes.", "The backdrop of title %[2]d is saved, in %[1]d size.", "The backdrop of title %[2]d is saved, in %[1]d sizes.", "作品 %[2]d 的背景图已保存，共 %[1]d 种尺寸。", "作品 %[2]d 的背景圖已儲存，共 %[1]d 種尺寸。"},
 	{"Too many requests from this address. Try again in %d seconds.", "Too many requests from this address. Try again in %d second.", "Too many requests from this address. Try again in %d seconds.", "来自此地址的请求过多，请%d秒后再试。", "來自此位址的請求過多，請%d秒後再試。"},
+	{"Too many wrong codes. Try again in %d seconds.", "Too many wrong codes. Try again in %d second.", "Too many wrong codes. Try again in %d seconds.", "错误的验证码过多，请%d秒后再试。", "錯誤的驗證碼過多，請%d秒後再試。"},
+	{"Too many wrong PINs. Try again in %d seconds.", "Too many wrong PINs. Try again in %d second.", "Too many wrong PINs. Try again in %d seconds.", "错误的 PIN 码过多，请%d秒后再试。", "錯誤的 PIN 碼過多，請%d秒後再試。"},
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lineup/lineup/internal/accounts"
+	"github.com/lineup/lineup/internal/locale"
 )
 
 // noticePage is a short page that says one thing, with at most one form.
@@ -156,6 +157,10 @@ func (s *Server) linkSignIn(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, accounts.ErrBadLink) {
 		return s.badLink(w, r)
 	}
+	var sf *accounts.SecondFactorError
+	if errors.As(err, &sf) {
+		return s.askCode(w, r, http.StatusOK, sf.Challenge, "/", "")
+	}
 	if err != nil {
 		return err
 	}
@@ -169,6 +174,9 @@ func (s *Server) linkSignIn(w http.ResponseWriter, r *http.Request) error {
 
 type accountPage struct {
 	Email, Error, Done string
+	// TwoFactor says two-factor sign-in is on; ParentalPIN that the
+	// account has a parental PIN.
+	TwoFactor, ParentalPIN bool
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
@@ -176,7 +184,53 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if onKidsProfile(v) {
 		return errForbidden("a kids profile cannot open the account's settings; switch to a grown-up's profile")
 	}
-	return s.render(w, http.StatusOK, "account", s.page(r, s.localeOf(r).T("Your account"), "", accountPage{Email: v.session.User.Email}))
+	return s.renderAccount(w, r, http.StatusOK, accountPage{})
+}
+
+// renderAccount renders the account page with the account's state.
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, p accountPage) error {
+	u := viewerFrom(r.Context()).session.User
+	has, err := s.Accounts.HasParentalPIN(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	p.Email, p.TwoFactor, p.ParentalPIN = u.Email, u.TwoFactor, has
+	return s.render(w, status, "account", s.page(r, s.localeOf(r).T("Your account"), "", p))
+}
+
+// accountParentalPIN sets or removes the parental PIN, which can stand in
+// for the password when adding or changing a profile.
+func (s *Server) accountParentalPIN(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
+	v := viewerFrom(r.Context())
+	if onKidsProfile(v) {
+		return errForbidden("a kids profile cannot change the account's settings")
+	}
+	loc := s.localeOf(r)
+	pin := r.PostFormValue("parental_pin")
+	err := s.Accounts.SetParentalPIN(r.Context(), v.session.User.ID, r.PostFormValue("current"), pin)
+	var inv invalidField
+	var le *accounts.LimitError
+	p := accountPage{}
+	status := http.StatusOK
+	switch {
+	case errors.As(err, &le):
+		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
+		status, p.Error = http.StatusTooManyRequests, limitText(loc, le)
+	case errors.Is(err, accounts.ErrInvalidCredentials):
+		status, p.Error = http.StatusForbidden, loc.T("Your current password is not right.")
+	case errors.As(err, &inv):
+		status, p.Error = http.StatusBadRequest, loc.T("The parental PIN must be exactly 4 digits.")
+	case err != nil:
+		return err
+	case pin == "":
+		p.Done = loc.T("Your parental PIN is removed.")
+	default:
+		p.Done = loc.T("Your parental PIN is set.")
+	}
+	return s.renderAccount(w, r, status, p)
 }
 
 // accountPassword changes the password and signs out every other session.
@@ -189,7 +243,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 		return errForbidden("a kids profile cannot change the account's password")
 	}
 	err := s.Accounts.ChangePassword(r.Context(), v.session, r.PostFormValue("current"), r.PostFormValue("password"))
-	p := accountPage{Email: v.session.User.Email}
+	p := accountPage{}
 	var inv invalidField
 	var le *accounts.LimitError
 	status := http.StatusOK
@@ -197,7 +251,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.As(err, &le):
 		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
-		status, p.Error = http.StatusTooManyRequests, loc.T("Too many attempts. Try again in %d seconds.", int((le.RetryAfter+time.Second-1)/time.Second))
+		status, p.Error = http.StatusTooManyRequests, limitText(loc, le)
 	case errors.Is(err, accounts.ErrInvalidCredentials):
 		status, p.Error = http.StatusForbidden, loc.T("Your current password is not right.")
 	case errors.As(err, &inv):
@@ -208,7 +262,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 	default:
 		p.Done = loc.T("Your password is changed. Every other session was signed out.")
 	}
-	return s.render(w, status, "account", s.page(r, loc.T("Your account"), "", p))
+	return s.renderAccount(w, r, status, p)
 }
 
 // accountSignOutEverywhere ends every session of the account.
@@ -224,4 +278,18 @@ func (s *Server) accountSignOutEverywhere(w http.ResponseWriter, r *http.Request
 	loc := s.localeOf(r)
 	return s.render(w, http.StatusOK, "signin", s.page(r, loc.T("Sign in"), "", signinPage{SignUpOpen: s.Accounts.SignUpOpen(),
 		Notice: loc.T("You are signed out everywhere.")}))
+}
+
+// limitText says, in the viewer's language, what an account's limit
+// refused and how long to wait: wrong two-factor codes, wrong PINs (a
+// profile's or the parental one) or sign-in attempts.
+func limitText(loc *locale.Locale, le *accounts.LimitError) string {
+	secs := max(int((le.RetryAfter+time.Second-1)/time.Second), 1)
+	switch le.Scope {
+	case "code":
+		return loc.T("Too many wrong codes. Try again in %d seconds.", secs)
+	case "pin":
+		return loc.T("Too many wrong PINs. Try again in %d seconds.", secs)
+	}
+	return loc.T("Too many attempts. Try again in %d seconds.", secs)
 }
