@@ -12,6 +12,7 @@ import (
 
 	"github.com/lineup/lineup/internal/accounts"
 	"github.com/lineup/lineup/internal/locale"
+	"github.com/lineup/lineup/internal/store/storetest"
 )
 
 var (
@@ -48,8 +49,10 @@ func TestAccountPagesSpeakTheViewersLanguage(t *testing.T) {
 		accept, profileLang, tag string
 		want                     []string
 	}{
-		{"zh-CN,zh;q=0.9", "zh", "zh-Hans", []string{"你的账户", "更改密码", "在所有设备上退出登录", "找回账户", "设置新密码"}},
-		{"zh-TW,zh;q=0.9", "zh-Hant", "zh-Hant", []string{"你的帳號", "變更密碼", "在所有裝置上登出", "找回帳號", "設定新密碼"}},
+		{"zh-CN,zh;q=0.9", "zh", "zh-Hans", []string{"你的账户", "更改密码", "在所有设备上退出登录", "找回账户", "设置新密码",
+			"家长 PIN 码已设置", "开启两步验证", "你的恢复码", "剩余恢复码", "请输入验证器应用显示的 6 位验证码"}},
+		{"zh-TW,zh;q=0.9", "zh-Hant", "zh-Hant", []string{"你的帳號", "變更密碼", "在所有裝置上登出", "找回帳號", "設定新密碼",
+			"家長 PIN 碼已設定", "開啟兩步驟驗證", "你的復原碼", "剩餘復原碼", "請輸入驗證器應用程式顯示的 6 位數驗證碼"}},
 	} {
 		t.Run(tc.tag, func(t *testing.T) {
 			email := "acct-" + strings.ToLower(tc.tag) + "@b.test"
@@ -64,6 +67,9 @@ func TestAccountPagesSpeakTheViewersLanguage(t *testing.T) {
 			out := newBrowserClient(t, vs.url)
 			out.header["Accept-Language"] = tc.accept
 			seen := ""
+			// The two-factor key and the recovery codes are not words; the
+			// profiles page names each language in itself (English, Français).
+			secrets := []string{"English", "Français", "Español"}
 			check := func(what string, status, wantStatus int, page string) {
 				t.Helper()
 				seen += page
@@ -73,7 +79,7 @@ func TestAccountPagesSpeakTheViewersLanguage(t *testing.T) {
 				if !strings.Contains(page, `<html lang="`+tc.tag+`">`) {
 					t.Errorf("%s must be in %s", what, tc.tag)
 				}
-				if words := englishIn(page, "new-"+email, email, "Lineup", "lineup user passwd", "PIN", "name@example.com"); len(words) > 0 {
+				if words := englishIn(page, append([]string{"new-" + email, email, "Lineup", "lineup user passwd", "PIN", "name@example.com"}, secrets...)...); len(words) > 0 {
 					t.Errorf("%s in %s must have no English in its content, found %q", what, tc.tag, words)
 				}
 			}
@@ -109,6 +115,34 @@ func TestAccountPagesSpeakTheViewersLanguage(t *testing.T) {
 			in.do("POST", "/profiles/"+itoa(p.ID)+"/select", url.Values{"csrf": {csrf}})
 			s, page = in.do("GET", "/account", nil)
 			check("the account page", s, 200, page)
+			// The parental PIN: refused without the password, refused
+			// when not 4 digits, then set and accepted by the profiles.
+			s, page = in.do("POST", "/account/parental-pin", url.Values{"csrf": {csrf}, "current": {"wrong"}, "parental_pin": {"4821"}})
+			check("a parental PIN without the password", s, 403, page)
+			s, page = in.do("POST", "/account/parental-pin", url.Values{"csrf": {csrf}, "current": {"correct horse battery"}, "parental_pin": {"48"}})
+			check("a parental PIN of two digits", s, 400, page)
+			s, page = in.do("POST", "/account/parental-pin", url.Values{"csrf": {csrf}, "current": {"correct horse battery"}, "parental_pin": {"4821"}})
+			check("a parental PIN set", s, 200, page)
+			s, page = in.do("POST", "/profiles", url.Values{"csrf": {csrf}, "name": {"小红"}, "language": {tc.profileLang}, "max_age": {"18"}, "password": {"1111"}})
+			check("a profile refused for a wrong parental PIN", s, 403, page)
+			// Two-factor sign-in: the key, a wrong first code, the
+			// recovery codes, and what is left of them.
+			s, page = in.do("GET", "/account/2fa", nil)
+			m := totpSecretField.FindStringSubmatch(page)
+			if m == nil {
+				t.Fatalf("the enrolment page must show the key: %d", s)
+			}
+			secrets = append(secrets, m[1])
+			check("the two-factor enrolment page", s, 200, page)
+			s, page = in.do("POST", "/account/2fa", url.Values{"csrf": {csrf}, "code": {"000000"}})
+			check("a wrong first code", s, 400, page)
+			s, page = in.do("POST", "/account/2fa", url.Values{"csrf": {csrf}, "code": {codeAt(t, m[1], time.Now())}})
+			for _, c := range recoveryCode.FindAllStringSubmatch(page, -1) {
+				secrets = append(secrets, c[1])
+			}
+			check("the recovery codes", s, 200, page)
+			s, page = in.do("GET", "/account/2fa", nil)
+			check("two-factor sign-in on", s, 200, page)
 			s, page = in.do("POST", "/account/password", url.Values{"csrf": {csrf}, "current": {"wrong"}, "password": {"a brand new passphrase"}})
 			check("a wrong current password", s, 403, page)
 			s, page = in.do("POST", "/account/password", url.Values{"csrf": {csrf}, "current": {"correct horse battery"}, "password": {"qwertyuiop"}})
@@ -117,6 +151,16 @@ func TestAccountPagesSpeakTheViewersLanguage(t *testing.T) {
 			check("a changed password", s, 200, page)
 			s, page = in.do("POST", "/account/signout-everywhere", url.Values{"csrf": {csrf}})
 			check("signed out everywhere", s, 200, page)
+			// Signed out again: the code asked after the password, and a
+			// wrong one, in the browser's language.
+			s, page = out.do("POST", "/signin", url.Values{"email": {email}, "password": {"a brand new passphrase"}})
+			ch := challengeField.FindStringSubmatch(page)
+			if ch == nil {
+				t.Fatalf("the password of an account with two-factor sign-in must lead to the code: %d", s)
+			}
+			check("the code after the password", s, 200, page)
+			s, page = out.do("POST", "/signin/code", url.Values{"challenge": {ch[1]}, "code": {"000000"}})
+			check("a wrong code at sign-in", s, 401, page)
 			for _, w := range tc.want {
 				if !strings.Contains(seen, w) {
 					t.Errorf("the account pages in %s must say %q", tc.tag, w)
@@ -224,4 +268,69 @@ func TestTooManyRequestsPageIsTranslated(t *testing.T) {
 		t.Errorf("the page must have no English, found %q", words)
 	}
 	vs.srv.WaitForMail()
+}
+
+// TestFirstRunSpeaksTheViewersLanguage: the setup link's pages, what they
+// answer, and the two-factor enrolment an administrator is led to (and
+// kept on, when the service requires it) follow the browser's language.
+func TestFirstRunSpeaksTheViewersLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		accept, tag string
+		want        []string
+	}{
+		{"zh-CN,zh;q=0.9", "zh-Hans", []string{"本服务尚未设置完成", "此设置链接无效", "设置Lineup", "创建管理员", "本服务已设置完成", "本服务要求管理员登录时除了密码", "本服务要求管理员先开启两步验证"}},
+		{"zh-TW,zh;q=0.9", "zh-Hant", []string{"本服務尚未設定完成", "此設定連結無效", "設定Lineup", "建立管理員", "本服務已設定完成", "本服務要求管理員登入時除了密碼", "本服務要求管理員先開啟兩步驟驗證"}},
+	} {
+		t.Run(tc.tag, func(t *testing.T) {
+			vs := newViewerServerOn(t, storetest.SQLite(t), nil)
+			const token = "setup-token-for-tests-0123456789abcdef"
+			vs.srv.SetupToken = token
+			b := newBrowserClient(t, vs.url)
+			b.header["Accept-Language"] = tc.accept
+			seen := ""
+			allowed := []string{"Lineup", "lineup serve", "/account/2fa", "owner@b.test"}
+			check := func(what string, status, wantStatus int, page string) {
+				t.Helper()
+				seen += page
+				if status != wantStatus {
+					t.Errorf("%s: status %d, want %d", what, status, wantStatus)
+				}
+				if !strings.Contains(page, `<html lang="`+tc.tag+`">`) {
+					t.Errorf("%s must be in %s", what, tc.tag)
+				}
+				if words := englishIn(page, allowed...); len(words) > 0 {
+					t.Errorf("%s in %s must have no English in its content, found %q", what, tc.tag, words)
+				}
+			}
+			s, page := b.do("GET", "/signup", nil)
+			check("sign-up before the service is set up", s, http.StatusServiceUnavailable, page)
+			s, page = b.do("GET", "/setup?token=wrong", nil)
+			check("a wrong setup link", s, http.StatusNotFound, page)
+			s, page = b.do("GET", "/setup?token="+token, nil)
+			check("the setup page", s, 200, page)
+			form := url.Values{"token": {token}, "email": {"owner@b.test"}, "password": {"password123"}}
+			s, page = b.do("POST", "/setup", form)
+			check("a first administrator refused for a common password", s, http.StatusBadRequest, page)
+			vs.srv.Admin2FA = "required"
+			form.Set("password", "the owner's long passphrase")
+			s, page = b.do("POST", "/setup", form)
+			m := totpSecretField.FindStringSubmatch(page)
+			if m == nil {
+				t.Fatalf("setting up must lead to two-factor enrolment: %d", s)
+			}
+			allowed = append(allowed, m[1])
+			check("the enrolment an administrator is required to finish", s, 200, page)
+			s, page = b.do("POST", "/admin/licenses", url.Values{"csrf": {b.csrf(page)}})
+			check("an administrator writing before turning two-factor on", s, http.StatusForbidden, page)
+			other := newBrowserClient(t, vs.url)
+			other.header["Accept-Language"] = tc.accept
+			s, page = other.do("GET", "/setup?token="+token, nil)
+			check("the setup link once the service is set up", s, http.StatusGone, page)
+			for _, w := range tc.want {
+				if !strings.Contains(seen, w) {
+					t.Errorf("the first-run pages in %s must say %q", tc.tag, w)
+				}
+			}
+		})
+	}
 }
