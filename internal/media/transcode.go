@@ -301,18 +301,20 @@ func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRe
 	if v.HDR() {
 		e.ToneMap = v.ColorTransfer
 	}
-	switch {
-	case v.Interlaced():
+	if v.Interlaced() {
 		e.Deinterlace = true
-	case v.FieldOrder == "":
-		// The file does not say: let idet look at the first frames.
+	} else {
+		// The file does not say, or says progressive, which an encoder
+		// told nothing about interlaced frames writes too: let idet look
+		// at the first frames (a second or two of decoding).
 		stderr, err := runCapture(ctx, cfg.FFmpegPath, ffmpeg.IdetArgs(req.Source, 0))
 		if err != nil {
 			return plan{}, err
 		}
-		if e.Deinterlace, err = ffmpeg.ParseIdet(stderr); err != nil {
+		if e.FieldOrder, err = ffmpeg.ParseIdet(stderr); err != nil {
 			return plan{}, fmt.Errorf("media: transcode: %w", err)
 		}
+		e.Deinterlace = e.FieldOrder != ""
 	}
 	names := map[string]int{}
 	var loud []Loudness
