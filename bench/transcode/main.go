@@ -82,31 +82,39 @@ func run(ctx context.Context, runs, seconds, height int, ff, fp string) error {
 	}
 	cfg := media.Config{FFmpegPath: ff, FFprobePath: fp}
 	var lineup, perRung, bare []time.Duration
+	var lineupCPU, perRungCPU, bareCPU []time.Duration
 	var plan ffmpeg.Encode
 	var tp ffmpeg.Trickplay
 	for i := range runs {
 		out := filepath.Join(dir, fmt.Sprintf("lineup-%d", i))
-		start := time.Now()
+		start, cpu := time.Now(), childCPU()
 		res, err := media.Transcode(ctx, cfg, media.TranscodeRequest{Source: sample.Video, DefaultLanguage: "en", OutDir: out})
 		if err != nil {
 			return fmt.Errorf("lineup: %w", err)
 		}
 		lineup = append(lineup, time.Since(start))
+		lineupCPU = append(lineupCPU, childCPU()-cpu)
 		plan, tp = res.Encode, res.Trickplay
 		os.RemoveAll(out)
 
+		cpu = childCPU()
 		d, err := timeBare(ctx, ff, plan, tp, filepath.Join(dir, fmt.Sprintf("bare-%d", i)))
 		if err != nil {
 			return fmt.Errorf("bare: %w", err)
 		}
 		bare = append(bare, d)
+		bareCPU = append(bareCPU, childCPU()-cpu)
 
+		cpu = childCPU()
 		d, err = timePerRung(ctx, ff, plan, tp, filepath.Join(dir, fmt.Sprintf("rung-%d", i)))
 		if err != nil {
 			return fmt.Errorf("per-rung: %w", err)
 		}
 		perRung = append(perRung, d)
-		fmt.Printf("run %d: lineup %v, per-rung %v, bare %v\n", i+1, lineup[i].Round(time.Millisecond), d.Round(time.Millisecond), bare[i].Round(time.Millisecond))
+		perRungCPU = append(perRungCPU, childCPU()-cpu)
+		fmt.Printf("run %d: lineup %v (cpu %v), per-rung %v (cpu %v), bare %v (cpu %v)\n", i+1,
+			lineup[i].Round(time.Millisecond), lineupCPU[i].Round(time.Millisecond), d.Round(time.Millisecond),
+			perRungCPU[i].Round(time.Millisecond), bare[i].Round(time.Millisecond), bareCPU[i].Round(time.Millisecond))
 	}
 	l, p, b := median(lineup), median(perRung), median(bare)
 	var names []string
@@ -119,6 +127,13 @@ func run(ctx context.Context, runs, seconds, height int, ff, fp string) error {
 	fmt.Printf("  bare single command  %8.2f s\n", b.Seconds())
 	fmt.Printf("  lineup / per-rung    %8.3f  (target ≤ 0.80) %s\n", l.Seconds()/p.Seconds(), verdict(l.Seconds()/p.Seconds() <= 0.80))
 	fmt.Printf("  lineup / bare        %8.3f  (target ≤ 1.05) %s\n", l.Seconds()/b.Seconds(), verdict(l.Seconds()/b.Seconds() <= 1.05))
+	// Processor time is what the other work on a shared machine does not
+	// change: a wall-time ratio far from the CPU ratio means waiting.
+	lc, pc, bc := median(lineupCPU), median(perRungCPU), median(bareCPU)
+	fmt.Printf("  processor time (user+system of the ffmpeg and ffprobe runs): lineup %.2f s, per-rung %.2f s, bare %.2f s\n", lc.Seconds(), pc.Seconds(), bc.Seconds())
+	if pc > 0 && bc > 0 {
+		fmt.Printf("  cpu lineup / per-rung %7.3f, cpu lineup / bare %7.3f\n", lc.Seconds()/pc.Seconds(), lc.Seconds()/bc.Seconds())
+	}
 	return nil
 }
 

@@ -53,14 +53,15 @@ func transcode(t *testing.T, req media.TranscodeRequest) (media.Transcoded, stri
 }
 
 type probedStream struct {
-	CodecType     string `json:"codec_type"`
-	CodecName     string `json:"codec_name"`
-	Width         int    `json:"width"`
-	Height        int    `json:"height"`
-	Channels      int    `json:"channels"`
-	PixFmt        string `json:"pix_fmt"`
-	ColorTransfer string `json:"color_transfer"`
-	Duration      string `json:"duration"`
+	CodecType      string `json:"codec_type"`
+	CodecName      string `json:"codec_name"`
+	Width          int    `json:"width"`
+	Height         int    `json:"height"`
+	Channels       int    `json:"channels"`
+	PixFmt         string `json:"pix_fmt"`
+	ColorTransfer  string `json:"color_transfer"`
+	ColorPrimaries string `json:"color_primaries"`
+	Duration       string `json:"duration"`
 }
 
 // probeStreams describes the streams of file (a media playlist reads as
@@ -148,6 +149,45 @@ func TestSourceInterlaced(t *testing.T) {
 	}
 }
 
+// TestSourceInterlacedUnlabelled: interlaced frames in a file that does
+// not say so (field_order "progressive" from an encoder told nothing, or
+// unknown), so only idet can tell. Bottom field first is the case that
+// needs idet's field order too: deinterlacing it as top field first
+// shows the fields out of order.
+func TestSourceInterlacedUnlabelled(t *testing.T) {
+	for _, tc := range []struct {
+		name, weave, codec, fieldOrder, parity string
+	}{
+		{"labelled progressive, bottom field first", "interleave_bottom", "libx264", "progressive", "bff"},
+		{"field order unknown, top field first", "interleave_top", "mpeg4", "", "tff"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, fp := tools(t)
+			src := makeSource(t, "woven.mp4", "-f", "lavfi", "-i", "testsrc2=s=640x480:r=50:d=4",
+				"-vf", "tinterlace=mode="+tc.weave+",setfield=prog", "-c:v", tc.codec, "-q:v", "2")
+			p, err := media.Probe(t.Context(), fp, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Video[0].FieldOrder; got != tc.fieldOrder {
+				t.Fatalf("the generated source must say field_order %q, not %q", tc.fieldOrder, got)
+			}
+			if n, _ := idetCounts(filterReport(t, src, "-vf", "idet", "-an")); n < 90 {
+				t.Fatalf("the generated source's frames must really be interlaced: idet finds %d of 100", n)
+			}
+			out, dir := transcode(t, media.TranscodeRequest{Source: src})
+			if !out.Encode.Deinterlace || out.Encode.FieldOrder != tc.parity {
+				t.Errorf("idet must find the source interlaced, %s: deinterlace %v, field order %q", tc.parity, out.Encode.Deinterlace, out.Encode.FieldOrder)
+			}
+			top := out.Encode.Rungs[0]
+			interlaced, progressive := idetCounts(filterReport(t, filepath.Join(dir, top.Name, "index.m3u8"), "-vf", "idet", "-an"))
+			if interlaced > progressive/10 {
+				t.Errorf("the rungs must be deinterlaced in the right field order: idet finds %d interlaced frames and %d progressive on %s", interlaced, progressive, top.Name)
+			}
+		})
+	}
+}
+
 // idetCounts returns idet's multi-frame counts of interlaced (either
 // field order) and progressive frames.
 func idetCounts(report string) (interlaced, progressive int) {
@@ -179,6 +219,49 @@ func TestSourceHDR10(t *testing.T) {
 			t.Errorf("every variant of a tone-mapped ladder says VIDEO-RANGE=SDR:\n%s", master)
 			break
 		}
+	}
+}
+
+// TestSourceHLG: an HLG film (BT.2020, 10-bit HEVC) made from an SDR
+// picture the way BT.2408 converts SDR to HLG: SDR white at HLG's
+// reference white (75 % signal, 203 cd/m²). Tone-mapped back for the SDR
+// ladder it must look like that picture again, neither dimmed nor
+// washed out.
+func TestSourceHLG(t *testing.T) {
+	sdr := makeSource(t, "sdr.mkv", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=4",
+		"-vf", "format=yuv420p,setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv",
+		"-c:v", "libx264", "-preset", "ultrafast", "-qp", "0")
+	src := makeSource(t, "hlg.mp4", "-i", sdr,
+		"-vf", "zscale=t=linear,format=gbrpf32le,zscale=p=bt2020,zscale=t=arib-std-b67:m=bt2020nc:r=tv:npl=203,format=yuv420p10le",
+		"-c:v", "libx265", "-preset", "ultrafast", "-crf", "8",
+		"-x265-params", "log-level=error:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc",
+		"-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc", "-tag:v", "hvc1")
+	out, dir := transcode(t, media.TranscodeRequest{Source: src})
+	if out.Probe.Video[0].ColorTransfer != ffmpeg.TransferHLG {
+		t.Fatalf("the generated source must be HLG: %+v", out.Probe.Video[0])
+	}
+	for _, r := range out.Encode.Rungs {
+		streams, _ := probeStreams(t, filepath.Join(dir, r.Name, "index.m3u8"))
+		if len(streams) == 0 || streams[0].PixFmt != "yuv420p" || streams[0].ColorTransfer != "bt709" || streams[0].ColorPrimaries != "bt709" {
+			t.Errorf("rung %s must be 8-bit SDR tagged BT.709, not HLG/BT.2020: %+v", r.Name, streams)
+		}
+	}
+	variants, _, master := readMaster(t, dir)
+	for _, v := range variants {
+		if v.attrs["VIDEO-RANGE"] != "SDR" {
+			t.Errorf("every variant of a tone-mapped ladder says VIDEO-RANGE=SDR:\n%s", master)
+			break
+		}
+	}
+	// The top rung (640x360, not scaled) against the SDR picture.
+	top := filepath.Join(dir, out.Encode.Rungs[0].Name, "index.m3u8")
+	report := filterReport(t, top, "-i", sdr, "-lavfi", "[0:v][1:v]psnr", "-an")
+	m := regexp.MustCompile(`PSNR y:([\d.]+)`).FindStringSubmatch(report)
+	if m == nil {
+		t.Fatalf("psnr printed nothing:\n%s", report)
+	}
+	if y, _ := strconv.ParseFloat(m[1], 64); y < 25 {
+		t.Errorf("the tone-mapped picture must look like the SDR picture the HLG source was made from: luma PSNR %.1f dB, want ≥ 25", y)
 	}
 }
 

@@ -182,19 +182,16 @@ func Transcode(ctx context.Context, cfg Config, req TranscodeRequest) (Transcode
 	if err != nil {
 		return out, fmt.Errorf("media: transcode: %w", err)
 	}
-	if err := runFFmpeg(ctx, cfg.FFmpegPath, tpArgs, 0, nil); err != nil {
+	// The sheets and the candidate frames below each decode one rung;
+	// they run side by side, and both are waited for before returning.
+	trickplayDone := make(chan error, 1)
+	go func() { trickplayDone <- runFFmpeg(ctx, cfg.FFmpegPath, tpArgs, 0, nil) }()
+	framesErr := candidateFrames(ctx, cfg, plan.encode.Rungs, req.OutDir)
+	if err := <-trickplayDone; err != nil {
 		return out, err
 	}
-	// Candidate artwork frames, from the top rung, for an admin to pick a
-	// poster or backdrop from when none was uploaded; published with the
-	// asset under FramesDir.
-	top := plan.encode.Rungs[0]
-	framesDir := filepath.Join(req.OutDir, FramesDir)
-	if err := os.MkdirAll(framesDir, 0o755); err != nil {
-		return out, fmt.Errorf("media: transcode: %w", err)
-	}
-	if _, err := CandidateFrames(ctx, cfg.FFmpegPath, filepath.Join(req.OutDir, top.Name, "index.m3u8"), framesDir, MaxCandidateFrames, min(1280, top.Width)); err != nil {
-		return out, err
+	if framesErr != nil {
+		return out, framesErr
 	}
 
 	info := ffmpeg.MasterInfo{Variants: map[string]ffmpeg.VariantInfo{}}
@@ -301,18 +298,34 @@ func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRe
 	if v.HDR() {
 		e.ToneMap = v.ColorTransfer
 	}
-	switch {
-	case v.Interlaced():
+	// The file does not say it is interlaced, or says progressive, which
+	// an encoder told nothing about interlaced frames writes too: idet
+	// looks at the first frames. It decodes video while the loudness
+	// passes below decode sound, each mostly on one core, so it runs
+	// beside them; an early return stops it.
+	idetCtx, stopIdet := context.WithCancel(ctx)
+	defer stopIdet()
+	type idetResult struct {
+		fieldOrder string
+		err        error
+	}
+	idet := make(chan idetResult, 1)
+	if v.Interlaced() {
 		e.Deinterlace = true
-	case v.FieldOrder == "":
-		// The file does not say: let idet look at the first frames.
-		stderr, err := runCapture(ctx, cfg.FFmpegPath, ffmpeg.IdetArgs(req.Source, 0))
-		if err != nil {
-			return plan{}, err
-		}
-		if e.Deinterlace, err = ffmpeg.ParseIdet(stderr); err != nil {
-			return plan{}, fmt.Errorf("media: transcode: %w", err)
-		}
+		idet <- idetResult{}
+	} else {
+		go func() {
+			stderr, err := runCapture(idetCtx, cfg.FFmpegPath, ffmpeg.IdetArgs(req.Source, 0))
+			if err != nil {
+				idet <- idetResult{err: err}
+				return
+			}
+			order, err := ffmpeg.ParseIdet(stderr)
+			if err != nil {
+				err = fmt.Errorf("media: transcode: %w", err)
+			}
+			idet <- idetResult{fieldOrder: order, err: err}
+		}()
 	}
 	names := map[string]int{}
 	var loud []Loudness
@@ -419,7 +432,36 @@ func planEncode(ctx context.Context, cfg Config, p ffmpeg.Probe, req TranscodeRe
 		Width:           tw, Height: th,
 		Columns: thumbColumns, Rows: thumbRows,
 	}
+	r := <-idet
+	if r.err != nil {
+		return plan{}, r.err
+	}
+	if r.fieldOrder != "" {
+		e.Deinterlace, e.FieldOrder = true, r.fieldOrder
+	}
 	return plan{encode: e, trickplay: tp, loudness: loud}, nil
+}
+
+// candidateFrames draws the candidate artwork frames, for an admin to
+// pick a poster or backdrop from when none was uploaded; published with
+// the asset under FramesDir. They are 1280 wide (less for a narrower
+// film), so they come from the smallest rung at least that wide: the
+// 720p rung of an HD ladder, which decodes in less than half the time of
+// the 1080p one.
+func candidateFrames(ctx context.Context, cfg Config, rungs []ffmpeg.Rung, outDir string) error {
+	width := min(1280, rungs[0].Width)
+	from := rungs[0]
+	for _, r := range rungs[1:] {
+		if r.Width >= width && r.Width*r.Height < from.Width*from.Height {
+			from = r
+		}
+	}
+	framesDir := filepath.Join(outDir, FramesDir)
+	if err := os.MkdirAll(framesDir, 0o755); err != nil {
+		return fmt.Errorf("media: transcode: %w", err)
+	}
+	_, err := CandidateFrames(ctx, cfg.FFmpegPath, filepath.Join(outDir, from.Name, "index.m3u8"), framesDir, MaxCandidateFrames, width)
+	return err
 }
 
 // languageName is the name a viewer sees for a language: its own name for

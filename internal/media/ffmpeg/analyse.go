@@ -126,18 +126,26 @@ func IdetArgs(input string, stream int) []string {
 
 var idetMulti = regexp.MustCompile(`Multi frame detection:\s*TFF:\s*(\d+)\s*BFF:\s*(\d+)\s*Progressive:\s*(\d+)`)
 
-// ParseIdet reads idet's multi-frame counts and reports whether most
-// decided frames are interlaced.
-func ParseIdet(stderr string) (interlaced bool, err error) {
+// ParseIdet reads idet's multi-frame counts. When most decided frames are
+// interlaced it returns their field order, "tff" or "bff" (whichever idet
+// counted more); when most are progressive it returns "".
+func ParseIdet(stderr string) (fieldOrder string, err error) {
 	m := idetMulti.FindAllStringSubmatch(stderr, -1)
 	if m == nil {
-		return false, errors.New("ffmpeg: idet printed no counts")
+		return "", errors.New("ffmpeg: idet printed no counts")
 	}
 	last := m[len(m)-1]
 	tff, _ := strconv.Atoi(last[1])
 	bff, _ := strconv.Atoi(last[2])
 	prog, _ := strconv.Atoi(last[3])
-	return tff+bff > prog, nil
+	switch {
+	case tff+bff <= prog:
+		return "", nil
+	case bff > tff:
+		return "bff", nil
+	default:
+		return "tff", nil
+	}
 }
 
 // SubtitleExtractArgs returns the ffmpeg arguments that convert embedded

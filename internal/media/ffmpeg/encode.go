@@ -46,6 +46,11 @@ type Encode struct {
 	// Deinterlace turns interlaced frames into progressive ones (bwdif,
 	// one frame out per frame in, so the frame rate stays).
 	Deinterlace bool
+	// FieldOrder is the order of the interlaced fields, for Deinterlace:
+	// "tff" (top field first) or "bff", as idet found it in a file that
+	// does not say; "" reads it from each frame's flags (and takes top
+	// field first when a frame has none).
+	FieldOrder string
 	// ToneMap, when TransferPQ or TransferHLG, maps the HDR source to SDR
 	// BT.709 for the 8-bit H.264 ladder; "" leaves the colours alone.
 	ToneMap string
@@ -145,19 +150,37 @@ func EncodeArgs(e Encode) ([]string, error) {
 	if e.Deinterlace {
 		// Interlaced fields woven into one frame comb on every progressive
 		// screen. bwdif rebuilds each frame from its fields; send_frame
-		// keeps the frame rate (25i gives 25p), parity=auto reads the
-		// field order from each frame.
-		fc.WriteString("bwdif=mode=send_frame:parity=auto:deint=all,")
+		// keeps the frame rate (25i gives 25p); deint=all because a file
+		// found interlaced by idet flags none of its frames. parity=auto
+		// reads the field order from each frame; when idet found it, it
+		// is given, as auto takes top field first for an unflagged frame
+		// and a bottom-field-first film would then show its fields out of
+		// order.
+		parity := "auto"
+		if e.FieldOrder != "" {
+			parity = e.FieldOrder
+		}
+		fmt.Fprintf(&fc, "bwdif=mode=send_frame:parity=%s:deint=all,", parity)
 	}
 	fmt.Fprintf(&fc, "fps=%s", e.FrameRate)
 	switch e.ToneMap {
-	case TransferPQ, TransferHLG:
+	case TransferPQ:
 		// HDR to SDR: to linear light (npl: SDR white is 100 nits), to
 		// BT.709 primaries in float, compress the highlights (hable keeps
 		// mid-tones; desat=0 keeps bright colours from going grey), then
 		// back to BT.709 gamma in limited range and 8 bits.
 		fmt.Fprintf(&fc, ",zscale=tin=%s:pin=bt2020:min=bt2020nc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"+
 			"tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p", e.ToneMap)
+	case TransferHLG:
+		// HLG is made so that everything up to its reference white (75 %
+		// signal, 203 cd/m² on a 1000 cd/m² display, ITU-R BT.2408) is
+		// SDR-like picture: linear 1.0 is put there (npl=203), so SDR
+		// white stays white. mobius leaves linear light below 0.7 as it
+		// is and rolls only the highlights above it, up to the display's
+		// 1000 cd/m² (peak 1000/203), into the rest of the SDR range;
+		// hable would compress the whole picture and dim it.
+		fc.WriteString(",zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:t=linear:npl=203,format=gbrpf32le,zscale=p=bt709," +
+			"tonemap=tonemap=mobius:param=0.7:peak=4.926:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p")
 	default:
 		fc.WriteString(",format=yuv420p")
 	}
@@ -342,6 +365,14 @@ func (e Encode) normalized() (Encode, []string, error) {
 	e.Audio = append([]AudioTrack(nil), e.Audio...)
 	langs := make([]string, len(e.Audio))
 	hasDefault := false
+	switch e.FieldOrder {
+	case "", "tff", "bff":
+	default:
+		return e, nil, fmt.Errorf("field order %q: want \"tff\", \"bff\" or \"\" (from each frame)", e.FieldOrder)
+	}
+	if e.FieldOrder != "" && !e.Deinterlace {
+		return e, nil, fmt.Errorf("field order %q is only for Deinterlace", e.FieldOrder)
+	}
 	if e.ToneMap != "" && e.ToneMap != TransferPQ && e.ToneMap != TransferHLG {
 		return e, nil, fmt.Errorf("tone map %q: only %s (PQ) and %s (HLG) are mapped", e.ToneMap, TransferPQ, TransferHLG)
 	}

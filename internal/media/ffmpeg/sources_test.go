@@ -66,6 +66,8 @@ func TestEncodeArgsSources(t *testing.T) {
 		want   string
 	}{
 		{"only PQ and HLG are tone-mapped", func(e *Encode) { e.ToneMap = "bt709" }, "tone map"},
+		{"a field order is tff or bff", func(e *Encode) { e.FieldOrder = "top" }, "field order"},
+		{"a field order only goes with deinterlacing", func(e *Encode) { e.FieldOrder, e.Deinterlace = "bff", false }, "only for Deinterlace"},
 		{"renditions are stereo or 5.1", func(e *Encode) { e.Audio[1].Channels = 8 }, "channels"},
 		{"a silent track's -inf is not a measurement", func(e *Encode) {
 			e.Audio[0].Loudnorm = &LoudnormMeasurement{InputI: math.Inf(-1), TargetLUFS: -16}
@@ -75,6 +77,28 @@ func TestEncodeArgsSources(t *testing.T) {
 		c.change(&e)
 		if _, err := EncodeArgs(e); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: want error containing %q, got %v", c.rule, c.want, err)
+		}
+	}
+}
+
+// TestEncodeArgsHLGFoundInterlaced: an HLG film that idet found
+// interlaced, bottom field first.
+func TestEncodeArgsHLGFoundInterlaced(t *testing.T) {
+	e := hardSourceEncode()
+	e.ToneMap, e.FieldOrder = TransferHLG, "bff"
+	args, err := EncodeArgs(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	video, _, _ := strings.Cut(args[slices.Index(args, "-filter_complex")+1], ";")
+	for _, rule := range []struct{ name, want string }{
+		{"the field order idet found is given to bwdif", "[0:v:0]bwdif=mode=send_frame:parity=bff:deint=all,fps="},
+		{"HLG's reference white (203 cd/m²) becomes SDR white", "zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:t=linear:npl=203"},
+		{"light under 0.7 of the reference white is left alone; above it rolls off up to 1000 cd/m²", "tonemap=tonemap=mobius:param=0.7:peak=4.926:desat=0"},
+		{"back to 8-bit BT.709 limited range", "zscale=t=bt709:m=bt709:r=tv,format=yuv420p"},
+	} {
+		if !strings.Contains(video, rule.want) {
+			t.Errorf("%s: %q not in %s", rule.name, rule.want, video)
 		}
 	}
 }
@@ -116,15 +140,15 @@ func TestParseLoudnorm(t *testing.T) {
 
 func TestParseIdet(t *testing.T) {
 	for _, c := range []struct {
-		report     string
-		interlaced bool
+		report, fieldOrder string
 	}{
-		{"[Parsed_idet_0 @ 0x1] Repeated Fields: Neither: 99\n[Parsed_idet_0 @ 0x1] Single frame detection: TFF: 80 BFF: 0 Progressive: 10 Undetermined: 10\n[Parsed_idet_0 @ 0x1] Multi frame detection: TFF: 97 BFF: 0 Progressive: 2 Undetermined: 1\n", true},
-		{"[Parsed_idet_0 @ 0x1] Multi frame detection: TFF: 0 BFF: 1 Progressive: 240 Undetermined: 9\n", false},
+		{"[Parsed_idet_0 @ 0x1] Repeated Fields: Neither: 99\n[Parsed_idet_0 @ 0x1] Single frame detection: TFF: 80 BFF: 0 Progressive: 10 Undetermined: 10\n[Parsed_idet_0 @ 0x1] Multi frame detection: TFF: 97 BFF: 0 Progressive: 2 Undetermined: 1\n", "tff"},
+		{"[Parsed_idet_0 @ 0x1] Multi frame detection: TFF: 3 BFF: 95 Progressive: 2 Undetermined: 0\n", "bff"},
+		{"[Parsed_idet_0 @ 0x1] Multi frame detection: TFF: 0 BFF: 1 Progressive: 240 Undetermined: 9\n", ""},
 	} {
 		got, err := ParseIdet(c.report)
-		if err != nil || got != c.interlaced {
-			t.Errorf("idet %q: got %v %v, want interlaced=%v", c.report, got, err, c.interlaced)
+		if err != nil || got != c.fieldOrder {
+			t.Errorf("idet %q: got %q %v, want field order %q", c.report, got, err, c.fieldOrder)
 		}
 	}
 	if _, err := ParseIdet(""); err == nil {
