@@ -244,7 +244,7 @@ func startCaddy(t *testing.T, origin string) tlsProxy {
 // client trusts.
 func waitProxy(t *testing.T, p tlsProxy) {
 	t.Helper()
-	c := p.client()
+	c := p.client(nil)
 	var last error
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		resp, err := c.Get("https://" + proxyHost + "/healthz")
@@ -262,20 +262,26 @@ func waitProxy(t *testing.T, p tlsProxy) {
 
 // client is a viewer's HTTPS client for proxyHost through this proxy:
 // certificate checked, cookies kept as a browser keeps them, redirects
-// not followed, connecting from 127.0.0.2.
-func (p tlsProxy) client() *http.Client {
+// not followed, connecting from 127.0.0.2. With t, every exchange with
+// the API is also held against openapi.json (the proxy's own answers, such
+// as nginx's 413 page, are the proxy's, and not checked then).
+func (p tlsProxy) client(t *testing.T) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Timeout: 5 * time.Second}
-	return &http.Client{
-		Jar:     jar,
-		Timeout: 30 * time.Second,
-		Transport: &http.Transport{
-			TLSClientConfig:   &tls.Config{RootCAs: p.roots, ServerName: proxyHost},
-			ForceAttemptHTTP2: true,
-			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-				return d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(p.port))
-			},
+	var tr http.RoundTripper = &http.Transport{
+		TLSClientConfig:   &tls.Config{RootCAs: p.roots, ServerName: proxyHost},
+		ForceAttemptHTTP2: true,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(p.port))
 		},
+	}
+	if t != nil {
+		tr = checkedTransport(t, tr)
+	}
+	return &http.Client{
+		Jar:           jar,
+		Timeout:       30 * time.Second,
+		Transport:     tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
@@ -334,7 +340,7 @@ func hsts(t *testing.T, proxy, what string, h http.Header) {
 // pick a profile, start playback from the country the proxy forwards, and
 // fetch what a player fetches.
 func signInAndPlay(t *testing.T, svc browserService, p tlsProxy) {
-	v := &proxyViewer{t: t, proxy: p.name, c: p.client(), header: http.Header{"X-Country-Code": {"US"}}}
+	v := &proxyViewer{t: t, proxy: p.name, c: p.client(t), header: http.Header{"X-Country-Code": {"US"}}}
 	resp, _ := v.do("GET", "/signin", "", nil, nil)
 	if resp.StatusCode != 200 {
 		t.Fatalf("through %s, the sign-in page must load: %d", p.name, resp.StatusCode)
@@ -422,7 +428,7 @@ func signInAndPlay(t *testing.T, svc browserService, p tlsProxy) {
 // X-Forwarded-For) and the proxy's X-Request-ID (not one the viewer sent),
 // the same ID the viewer got back.
 func proxyHeaders(t *testing.T, svc browserService, p tlsProxy, idFormat *regexp.Regexp) {
-	v := &proxyViewer{t: t, proxy: p.name, c: p.client()}
+	v := &proxyViewer{t: t, proxy: p.name, c: p.client(t)}
 	path := "/api/v1/territories?probe=" + p.name
 	resp, _ := v.do("GET", path, "", nil, http.Header{"X-Request-ID": {"chosen-by-the-client"}, "X-Forwarded-For": {"198.51.100.7"}})
 	id := resp.Header.Get("X-Request-ID")
@@ -451,7 +457,7 @@ func proxyHeaders(t *testing.T, svc browserService, p tlsProxy, idFormat *regexp
 // the same size passes through and Lineup reads all of it (here a form
 // with no video part, which it refuses with 400 once read).
 func bodyLimits(t *testing.T, svc browserService, p tlsProxy) {
-	v := &proxyViewer{t: t, proxy: p.name, c: p.client(), header: http.Header{"Authorization": {"Bearer " + proxyAdminToken}}}
+	v := &proxyViewer{t: t, proxy: p.name, c: p.client(nil), header: http.Header{"Authorization": {"Bearer " + proxyAdminToken}}}
 	big := strings.Repeat("x", 11<<20)
 	resp, body := v.do("POST", "/api/v1/titles", "application/json", strings.NewReader(`{"original_title": "`+big+`"}`), nil)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {

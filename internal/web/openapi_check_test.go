@@ -2,145 +2,58 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/lineup/lineup/internal/web/openapitest"
 )
 
 // The API tests talk to the server through checkAPI, which holds every
-// request and heldAnswer of the API against openapi.json with kin-openapi, so
-// that the document is what the server does, not what it once did:
-//
-//   - every heldAnswer's status must be documented for its operation, with its
-//     content type, and a JSON body must match the schema;
-//   - a request the document calls invalid (a missing required field, an
-//     unknown one, a wrong type) must be refused by the server (4xx): the
-//     document may not promise less than the server enforces;
-//   - an /api/ request the document does not have must not succeed.
+// request and answer of the API against openapi.json (openapitest, with
+// kin-openapi), so that the document is what the server does.
 
 var apiDoc struct {
-	once   sync.Once
-	doc    *openapi3.T
-	router routers.Router
-	err    error
+	once    sync.Once
+	checker *openapitest.Checker
+	err     error
 }
 
-// openAPIRouter loads and validates openapi.json once for the package.
-func openAPIRouter(t *testing.T) (*openapi3.T, routers.Router) {
+// openAPIChecker loads and validates openapi.json once for the package.
+func openAPIChecker(t *testing.T) *openapitest.Checker {
 	t.Helper()
-	apiDoc.once.Do(func() {
-		loader := openapi3.NewLoader()
-		doc, err := loader.LoadFromData(openAPIDocument)
-		if err != nil {
-			apiDoc.err = fmt.Errorf("openapi.json does not load: %w", err)
-			return
-		}
-		if err := doc.Validate(context.Background()); err != nil {
-			apiDoc.err = fmt.Errorf("openapi.json is not a valid OpenAPI document: %w", err)
-			return
-		}
-		// The test server's host is not the document's; route by path.
-		doc.Servers = nil
-		apiDoc.doc = doc
-		apiDoc.router, apiDoc.err = legacy.NewRouter(doc)
-		// Bodies that are not JSON are checked for their content type
-		// only.
-		for _, ct := range []string{"*/*"} {
-			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
-		}
-	})
+	apiDoc.once.Do(func() { apiDoc.checker, apiDoc.err = openapitest.New(openAPIDocument) })
 	if apiDoc.err != nil {
 		t.Fatal(apiDoc.err)
 	}
-	return apiDoc.doc, apiDoc.router
+	return apiDoc.checker
 }
 
-// checked reports whether a path is one the document describes: the API,
-// health and delivery.
-func checked(path string) bool {
-	if strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/readyz" {
-		return true
-	}
-	for _, p := range []string{"/stream/", "/keys/", "/media/"} {
-		if strings.HasPrefix(path, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// maxCheckedBody bounds the request bodies checked (read into memory);
-// larger or unsized ones (film uploads) are passed on unread.
-const maxCheckedBody = 4 << 20
-
-// checkAPI wraps a server so that every API request and heldAnswer in a test
-// is checked against openapi.json; a mismatch fails t.
+// checkAPI wraps a server so that every API request and answer in a test
+// is checked against openapi.json (see openapitest); a mismatch fails t.
 func checkAPI(t *testing.T, h http.Handler) http.Handler {
-	_, router := openAPIRouter(t)
+	c := openAPIChecker(t)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !checked(r.URL.Path) {
+		if !openapitest.Documented(r.URL.Path) {
 			h.ServeHTTP(w, r)
 			return
 		}
-		what := r.Method + " " + r.URL.RequestURI()
-		route, params, err := router.FindRoute(r)
-		if err != nil {
-			rec := &heldAnswer{header: http.Header{}}
-			h.ServeHTTP(rec, r)
-			if strings.HasPrefix(r.URL.Path, "/api/") && rec.status < 400 {
-				t.Errorf("openapi: %s is not in openapi.json, yet the server answered %d", what, rec.status)
-			}
-			rec.send(w)
-			return
-		}
 		var body []byte
-		bodyChecked := r.Body != nil && r.Body != http.NoBody && r.ContentLength >= 0 && r.ContentLength <= maxCheckedBody
-		if bodyChecked {
+		if r.Body != nil && r.Body != http.NoBody && r.ContentLength >= 0 && r.ContentLength <= openapitest.MaxCheckedBody {
 			body, _ = io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
-		vr := r.Clone(r.Context())
-		vr.Body = io.NopCloser(bytes.NewReader(body))
-		in := &openapi3filter.RequestValidationInput{
-			Request: vr, PathParams: params, Route: route,
-			Options: &openapi3filter.Options{
-				AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true,
-				ExcludeRequestBody: !bodyChecked, SkipSettingDefaults: true,
-			},
-		}
-		reqErr := openapi3filter.ValidateRequest(r.Context(), in)
+		req := r.Clone(r.Context())
 		rec := &heldAnswer{header: http.Header{}}
 		h.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		if reqErr != nil && rec.status < 400 {
-			t.Errorf("openapi: the server answered %d to %s, a request openapi.json says is invalid (the document must say what the server accepts):\n%v\nbody: %.300s",
-				rec.status, what, reqErr, body)
-		}
-		out := &openapi3filter.ResponseValidationInput{
-			RequestValidationInput: in, Status: rec.status, Header: rec.header,
-			Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
-		}
-		out.SetBodyBytes(rec.body.Bytes())
-		if err := openapi3filter.ValidateResponse(r.Context(), out); err != nil {
-			t.Errorf("openapi: the answer to %s does not match openapi.json (%s %d %s):\n%v\nbody: %.500s",
-				what, route.Path, rec.status, rec.header.Get("Content-Type"), err, rec.body.Bytes())
-		}
-		if dump := os.Getenv("LINEUP_TEST_OPENAPI_DUMP"); dump != "" && rec.status < 300 && strings.Contains(rec.header.Get("Content-Type"), "json") {
-			f, _ := os.OpenFile(dump, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-			fmt.Fprintf(f, "%s %s %d\t%s\n", r.Method, route.Path, rec.status, bytes.TrimSpace(rec.body.Bytes()))
-			f.Close()
+		if err := c.Check(req, body, rec.status, rec.header, rec.body.Bytes()); err != nil {
+			t.Error(err)
 		}
 		rec.send(w)
 	})
@@ -187,7 +100,7 @@ func (a *heldAnswer) send(w http.ResponseWriter) {
 // schema (additionalProperties false, as decodeJSON refuses unknown
 // fields) with 400, 413 and 415 documented.
 func TestOpenAPIDocumentIsComplete(t *testing.T) {
-	doc, _ := openAPIRouter(t)
+	doc := openAPIChecker(t).Doc
 	if s := doc.Components.SecuritySchemes["session"]; s == nil || s.Value.Type != "apiKey" || s.Value.In != "cookie" || s.Value.Name != sessionCookie {
 		t.Errorf("openapi.json must describe the session cookie %q as a security scheme (apiKey in cookie)", sessionCookie)
 	}
