@@ -98,6 +98,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (Ses
 			return Session{}, err
 		}
 	}
+	if u.TwoFactor {
+		return Session{}, s.secondFactor(ctx, u)
+	}
 	return s.openSession(ctx, u)
 }
 
@@ -135,7 +138,7 @@ func (s *Service) Session(ctx context.Context, token string) (Session, error) {
 	var created, expires int64
 	now := s.now()
 	var seen int64
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.home_territory, u.created_at,
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.home_territory, u.created_at, u.totp_secret <> '',
 			s.profile_id, s.created_at, s.expires_at, s.seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = $1 AND s.expires_at > $2 AND (CASE WHEN s.seen_at = 0 THEN s.created_at ELSE s.seen_at END) > $3`,

@@ -57,6 +57,8 @@ type Config struct {
 	MailFrom          string
 	EmailVerification string
 	MaxConnsPerAddr   int
+	// Admin2FA is LINEUP_ADMIN_2FA: required or offered.
+	Admin2FA string
 	// Operating a node: health, disks and retries.
 	MinFreeBytes int64
 	MetricsAddr  string
@@ -68,6 +70,10 @@ type Config struct {
 	WebhookNoticeDays int
 	// LoudnessLUFS is the loudness every audio rendition is normalised to.
 	LoudnessLUFS float64
+
+	// NPMRegistry is where a build without hls.js embedded (go install)
+	// fetches the pinned tarball; "off" never fetches.
+	NPMRegistry string
 }
 
 // setting describes one configuration value once: its flag, its
@@ -230,6 +236,10 @@ func settings() []setting {
 	set, get = str(func(c *Config) *string { return &c.MetricsAddr })
 	add(setting{flag: "metrics-addr", env: "LINEUP_METRICS_ADDR", def: "127.0.0.1:9090", help: "the operator's address: /healthz, /readyz and /metrics, on web and worker nodes (off: none)"}, set, get)
 
+	set, get = str(func(c *Config) *string { return &c.NPMRegistry })
+	add(setting{flag: "npm-registry", env: "LINEUP_NPM_REGISTRY", def: "https://registry.npmjs.org",
+		help: "where a build without hls.js embedded (go install) fetches the pinned, checked hls.js once into DATA_DIR/vendor (off: never)"}, set, get)
+
 	set, get = str(func(c *Config) *string { return &c.WebhookURL })
 	add(setting{flag: "webhook-url", env: "LINEUP_WEBHOOK_URL", def: "", help: "URL told of licenses created, amended, terminated, withdrawn, opening and leaving (signed, retried)"}, set, get)
 	set, get = str(func(c *Config) *string { return &c.WebhookSecret })
@@ -285,6 +295,17 @@ func accountSettings() []setting {
 			return nil
 		},
 		get: func(c *Config) string { return strconv.Itoa(c.MaxConnsPerAddr) }})
+	out = append(out, setting{flag: "admin-2fa", env: "LINEUP_ADMIN_2FA", def: "offered",
+		help: "two-factor sign-in for administrators: required (an admin without it reaches only the enrolment page) or offered",
+		set: func(c *Config, v string) error {
+			switch v {
+			case "required", "offered":
+				c.Admin2FA = v
+				return nil
+			}
+			return fmt.Errorf("LINEUP_ADMIN_2FA must be required or offered, not %q", v)
+		},
+		get: func(c *Config) string { return c.Admin2FA }})
 	return out
 }
 
