@@ -121,6 +121,13 @@ ensure_nginx() {
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx
 }
 
+# ensure_caddy installs Debian's caddy, which the reverse-proxy tests run
+# deploy/caddy/Caddyfile with in front of Lineup (the package's own service
+# is not needed: the tests start caddy themselves).
+ensure_caddy() {
+	command -v caddy >/dev/null 2>&1 || apt_install caddy
+}
+
 ensure_npm() {
 	command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 }

@@ -164,7 +164,14 @@ func startBrowserServiceWith(t *testing.T, extra map[string]string) browserServi
 		<-done
 		rt.close(context.Background())
 	})
-	return browserService{url: "http://" + <-addrc, titleID: title.ID, rt: rt, log: logs}
+	select {
+	case addr := <-addrc:
+		return browserService{url: "http://" + addr, titleID: title.ID, rt: rt, log: logs}
+	case err := <-done:
+		done <- err // for the cleanup
+		t.Fatalf("the service must start serving: %v\n%s", err, tail(logs.String(), 1500))
+		return browserService{}
+	}
 }
 
 func newBrowser(t *testing.T, headers map[string]any) context.Context {

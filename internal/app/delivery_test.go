@@ -86,7 +86,7 @@ func (v *viewerClient) do(method, path string, body any, anonymous bool) (int, h
 		req.Header.Set(h, v.country)
 	}
 	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Transport: checkedTransport(v.t, nil)}).Do(req)
 	if err != nil {
 		v.t.Fatal(err)
 	}

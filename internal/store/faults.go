@@ -52,6 +52,21 @@ func IsUnavailable(err error) bool {
 	return false
 }
 
+// FromDatabase reports whether an unavailable err came from the database
+// itself (a PostgreSQL error or refused connection, a closed PostgreSQL
+// connection, SQLite's busy file) rather than from a network call that
+// could be the media store's. The web layer names the dependency that is
+// down from it; only for the others does it have to ask the database.
+func FromDatabase(err error) bool {
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	if errors.As(err, &ce) || errors.As(err, &pe) || errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, driver.ErrBadConn) {
+		return true
+	}
+	_, ok := sqliteCode(err)
+	return ok
+}
+
 // IsDiskFull reports whether err says a disk is full: ENOSPC or EDQUOT from
 // the operating system, or SQLite's "database or disk is full". The web
 // layer answers it with 507 naming the disk; nothing is lost, and writes

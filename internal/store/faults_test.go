@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lineup/lineup/internal/store"
 	"github.com/lineup/lineup/internal/store/storetest"
@@ -72,6 +75,13 @@ func TestFaultKinds(t *testing.T) {
 	}
 	if store.IsUnavailable(store.ErrNotFound) || store.IsUnavailable(nil) {
 		t.Error("not found and nil are not unavailable")
+	}
+	shutdown := fmt.Errorf("catalog: create title: %w", &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"})
+	if !store.IsUnavailable(shutdown) || !store.FromDatabase(shutdown) {
+		t.Error("PostgreSQL shutting down is the database unavailable, whatever a ping says a moment later")
+	}
+	if store.FromDatabase(fmt.Errorf("blob: put: %w", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED})) {
+		t.Error("a refused network call is not known to be the database's (it may be the media store's)")
 	}
 }
 

@@ -39,7 +39,7 @@ func TestRecordsInUSDWithoutRatesSaysWhatToDo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(checkAPI(t, s))
 	defer ts.Close()
 	resp, err := http.Get(ts.URL + "/api/v1/records?territory=CN&usd=true&as_of=2018-05-10")
 	if err != nil {

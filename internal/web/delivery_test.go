@@ -22,7 +22,7 @@ func TestMediaURLNamesTheCDN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(checkAPI(t, srv))
 	t.Cleanup(ts.Close)
 	vs.srv, vs.url = srv, ts.URL
 	ctx := context.Background()

@@ -71,7 +71,7 @@ func faultServer(t *testing.T, db *store.DB, d Deps) (string, *lockedBuffer) {
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(checkAPI(t, s))
 	t.Cleanup(ts.Close)
 	return ts.URL, logs
 }

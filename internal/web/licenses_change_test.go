@@ -147,7 +147,7 @@ func TestBadNamesAre400NotServerErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hs := httptest.NewServer(s)
+		hs := httptest.NewServer(checkAPI(t, s))
 		t.Cleanup(hs.Close)
 		ts := &testServer{t: t, url: hs.URL, db: db}
 		id := ts.addTitle("t")

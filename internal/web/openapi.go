@@ -16,3 +16,7 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	_, err := w.Write(openAPIDocument)
 	return err
 }
+
+// OpenAPIDocument is openapi.json, for tests elsewhere that check their
+// exchanges against it (see openapitest).
+func OpenAPIDocument() []byte { return openAPIDocument }

@@ -57,7 +57,7 @@ func TestRequestIDAndClientAddressInTheLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(checkAPI(t, s))
 	defer ts.Close()
 	req, _ := http.NewRequest("GET", ts.URL+"/healthz", nil)
 	req.Header.Set("X-Request-ID", "edge-42")

@@ -225,7 +225,10 @@ func (s *Server) problemFor(err error) Problem {
 			Detail:     "the disk holding the " + disk + " is full; nothing was stored. Try again once the operator has freed space.",
 			dependency: "disk of the " + disk}
 	case store.IsUnavailable(err):
-		dep := s.outages.blame(context.WithoutCancel(context.Background()))
+		dep := "database"
+		if !store.FromDatabase(err) {
+			dep = s.outages.blame(context.WithoutCancel(context.Background()))
+		}
 		return Problem{Status: http.StatusServiceUnavailable, Title: "Service Unavailable",
 			Detail:     "the " + dep + " does not answer; nothing was changed. Try again in a few seconds.",
 			retryAfter: retryAfterSeconds, dependency: dep}

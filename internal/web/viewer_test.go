@@ -140,7 +140,7 @@ func newViewerServerOn(t *testing.T, db *storepkg.DB, configure func(*accounts.C
 		t.Fatal(err)
 	}
 	s.prefixes.m = map[int64]published{1: {prefix: "assets/1/a1/"}}
-	ts := httptest.NewUnstartedServer(s)
+	ts := httptest.NewUnstartedServer(checkAPI(t, s))
 	ts.Config.ConnContext = ConnContext // as lineup serve does: segments cork the connection
 	ts.Start()
 	t.Cleanup(ts.Close)

@@ -45,7 +45,7 @@ func newTestServer(t *testing.T, db *store.DB) *testServer {
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
-	ts := httptest.NewServer(s)
+	ts := httptest.NewServer(checkAPI(t, s))
 	t.Cleanup(ts.Close)
 	return &testServer{t: t, url: ts.URL, db: db, srv: s}
 }
