@@ -53,6 +53,7 @@ func main() {
 	viewers := flag.Int("viewers", 200, "simulated viewers per run")
 	seconds := flag.Int("seconds", 60, "length of the generated 1080p film")
 	runs := flag.Int("runs", 3, "runs, each with an empty edge cache")
+	routes := flag.Bool("routes", false, "print each origin route's request count and latency (to see where the time goes)")
 	flag.Parse()
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "lineup-bench-cdn-")
@@ -74,6 +75,9 @@ func main() {
 			say("run %d: %d of %d viewers failed", run, errs, *viewers)
 		}
 		originSegs, keyDurations := readOrigin(l.log.Bytes()[mark:])
+		if *routes {
+			printRoutes(l.log.Bytes()[mark:])
+		}
 		hit, total := edgeBytes(filepath.Join(e.dir, "access.log"))
 		ratio := float64(originSegs) / float64(len(segs))
 		hitRatio := float64(hit) / float64(max(total, 1))
@@ -419,6 +423,32 @@ func readOrigin(log []byte) (int, []float64) {
 		}
 	}
 	return segs, keys
+}
+
+var routeLine = regexp.MustCompile(`msg=request method=(\S+) path=\S+ route=(\S+) status=\d+ bytes=\d+ duration_ms=([0-9.]+)`)
+
+// printRoutes prints, per origin route, how many requests it served and
+// their median, p99 and total time.
+func printRoutes(log []byte) {
+	byRoute := map[string][]float64{}
+	for _, m := range routeLine.FindAllSubmatch(log, -1) {
+		d, _ := strconv.ParseFloat(string(m[3]), 64)
+		k := string(m[1]) + " " + string(m[2])
+		byRoute[k] = append(byRoute[k], d)
+	}
+	var names []string
+	for k := range byRoute {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		xs := byRoute[k]
+		total := 0.0
+		for _, x := range xs {
+			total += x
+		}
+		say("  %-48s %5d requests, p50 %8.2f ms, p99 %8.2f ms, total %8.0f ms", k, len(xs), median(xs), percentile(xs, 0.99), total)
+	}
 }
 
 var edgeLine = regexp.MustCompile(`"GET (/media/\S+)" (\d+) (\d+) cache=(\S+)`)

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/store/storetest"
@@ -123,5 +126,83 @@ func TestMediaProtectAll(t *testing.T) {
 				t.Fatalf("ffmpeg must play the protected film start to end with the viewer's cookie (8 s), played %.2f s: %v\n%s", played, err, tail(string(ffout), 2000))
 			}
 		})
+	}
+}
+
+// TestBrowserSwitchesToTheProtectedAsset: a viewer is watching the clear
+// version when `lineup media protect --all` switches the title; at its next
+// token refresh the player moves to the encrypted asset where the viewer
+// was, and plays on (a clean switch, never the new token in the old
+// asset's URLs, which the service would refuse).
+func TestBrowserSwitchesToTheProtectedAsset(t *testing.T) {
+	if _, err := os.Stat("../web/static/vendor/hls.min.js"); err != nil {
+		t.Fatal("hls.js is not built into the pages: run scripts/build-assets (scripts/test does)")
+	}
+	svc := startService(t, map[string]string{"LINEUP_SIGNUP": "false", "LINEUP_LOG_LEVEL": "info", "LINEUP_PLAYLIST_TTL": "10s"}, true)
+	ctx := newBrowser(t, nil)
+	signIn(t, ctx, svc.url, "us@viewer.test")
+	if err := chromedp.Do(ctx, chromedp.Navigate(fmt.Sprintf("%s/titles/%d", svc.url, svc.titleID)), chromedp.Click(`#play`), chromedp.WaitVisible(`#video`)); err != nil {
+		t.Fatal(err)
+	}
+	eval := func(js string) float64 {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// Play a little of the clear version, then hold there.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && eval(`document.getElementById("video").currentTime`) < 1; {
+		time.Sleep(100 * time.Millisecond)
+	}
+	eval(`document.getElementById("video").pause(), 0`)
+	held := eval(`document.getElementById("video").currentTime`)
+	if held < 1 {
+		t.Fatalf("the clear version must play first; at %.2f s", held)
+	}
+	list, err := svc.rt.media.ProtectAll(context.Background())
+	if err != nil || len(list) != 1 {
+		t.Fatalf("protect: %+v %v", list, err)
+	}
+	wctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if a, err := svc.rt.media.WaitForAsset(wctx, list[0].Asset, nil); err != nil || a.State != media.StateReady {
+		t.Fatalf("the job must encrypt the asset: %v %s %s", err, a.State, a.Error)
+	}
+	// The refresh comes 8 s into the 10 s token; the player then loads the
+	// encrypted asset's shared /media segments and its key.
+	mediaJS := `performance.getEntriesByType("resource").filter(e => e.name.includes("/media/")).length`
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && eval(mediaJS) == 0; {
+		time.Sleep(250 * time.Millisecond)
+	}
+	if eval(mediaJS) == 0 {
+		st, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("status").textContent`))
+		t.Fatalf("after the switch the player must load the encrypted asset's segments (status %q)\n%s", st, tail(svc.log.String(), 2000))
+	}
+	// hls.js seeks to the position once the new asset's media is attached.
+	var at float64
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && at == 0; time.Sleep(100 * time.Millisecond) {
+		at = eval(`document.getElementById("video").currentTime`)
+	}
+	if at < held-0.5 || at > held+0.5 {
+		t.Errorf("the switch must keep the viewer's position %.2f s, the player is at %.2f s", held, at)
+	}
+	eval(`document.getElementById("video").play(), 0`)
+	var pos float64
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		if pos = eval(`document.getElementById("video").currentTime`); pos > held+2 {
+			break
+		}
+	}
+	st, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("status").textContent`))
+	if pos <= held+2 || strings.Contains(st, "stopped") {
+		t.Errorf("after the switch the encrypted asset must play on from %.2f s: at %.2f s, status %q", held, pos, st)
+	}
+	if !strings.Contains(svc.log.String(), "route=/keys/{token}/{asset}/{n} status=200") {
+		t.Errorf("the encrypted asset's key must have been fetched")
+	}
+	if strings.Contains(svc.log.String(), "status=403") {
+		t.Errorf("no request may be refused during the switch:\n%s", tail(svc.log.String(), 2000))
 	}
 }

@@ -251,12 +251,8 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		v := &viewer{session: sess}
-		if sess.ProfileID != 0 {
-			if p, err := s.Accounts.Profile(r.Context(), sess.User.ID, sess.ProfileID); err == nil {
-				v.profile = &p
-			}
-		}
+		// The chosen profile came with the session, in one read.
+		v := &viewer{session: sess, profile: sess.Profile}
 		v.where = geo.Result{Territory: s.DefaultTerritory, Source: "default"}
 		if s.Geo != nil {
 			if res, err := s.Geo.Territory(r, sess.User.HomeTerritory); err == nil {
