@@ -131,7 +131,7 @@ func startLineup(ctx context.Context, dir string, seconds, viewers int) *lineup 
 		"LINEUP_DATA_DIR": data, "LINEUP_ADDR": "127.0.0.1:" + strconv.Itoa(port), "LINEUP_LICENSEE": "Lineup",
 		"LINEUP_DEFAULT_TERRITORY": "US", "LINEUP_SIGNUP": "false", "LINEUP_SECRET_KEY": hex.EncodeToString(secret),
 		"LINEUP_TRUSTED_PROXIES": "127.0.0.1/32", "LINEUP_COUNTRY_HEADER": "X-Country",
-		"LINEUP_MAX_STREAMS": strconv.Itoa(viewers + 10), "LINEUP_LOG_LEVEL": "info",
+		"LINEUP_MAX_STREAMS": strconv.Itoa(viewers + 10), "LINEUP_LOG_LEVEL": "info", "LINEUP_METRICS_ADDR": "off",
 	}
 	getenv := func(k string) string { return env[k] }
 	check(os.MkdirAll(data, 0o755))

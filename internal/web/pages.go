@@ -228,6 +228,13 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// A key request only reads (the session, the profile, the title's
+		// rating, its licenses, the stream's lease) and must stay fast
+		// however busy the database's writer is: on SQLite its reads go
+		// to the read-only connections (issue 9).
+		if strings.HasPrefix(r.URL.Path, "/keys/") {
+			r = r.WithContext(store.ReadOnly(r.Context()))
+		}
 		token := ""
 		if c, err := r.Cookie(s.cookieName(r)); err == nil {
 			token = c.Value
