@@ -64,6 +64,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lineup/lineup/bench/internal/firstframe"
 )
 
 // hlsJSPath is hls.js as scripts/build-assets places it for the binary to
@@ -310,25 +312,25 @@ type target struct {
 // baseline, alternating, and prints each press and the medians.
 func timeToFirstFrame(ctx context.Context, dir string, l *lineup, n *nginxServer, plays int) error {
 	say("starting headless Chromium")
-	bctx, cancel, err := newBrowser(ctx, filepath.Join(dir, "chromium"))
+	bctx, cancel, err := firstframe.NewBrowser(ctx, filepath.Join(dir, "chromium"))
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	if err := signIn(bctx, l.base); err != nil {
+	if err := firstframe.SignIn(bctx, l.base, viewerEmail, viewerPassword, viewerProfile); err != nil {
 		return fmt.Errorf("sign in to Lineup and pick a profile: %w", err)
 	}
-	var lineupRuns, nginxRuns []playResult
+	var lineupRuns, nginxRuns []firstframe.Result
 	sides := []struct {
 		name, url string
-		into      *[]playResult
+		into      *[]firstframe.Result
 	}{
 		{"lineup", fmt.Sprintf("%s/titles/%d", l.base, l.titleID), &lineupRuns},
 		{"nginx", n.base + "/bench-page/title.html", &nginxRuns},
 	}
 	for i := range plays {
 		for _, s := range sides {
-			r, err := pressPlay(bctx, s.url)
+			r, err := firstframe.PressPlay(bctx, s.url)
 			if err != nil {
 				return fmt.Errorf("%s: %w", s.name, err)
 			}
@@ -337,8 +339,8 @@ func timeToFirstFrame(ctx context.Context, dir string, l *lineup, n *nginxServer
 			*s.into = append(*s.into, r)
 		}
 	}
-	frame := func(r playResult) float64 { return r.Frame }
-	moving := func(r playResult) float64 { return r.Moving }
+	frame := func(r firstframe.Result) float64 { return r.Frame }
+	moving := func(r firstframe.Result) float64 { return r.Moving }
 	lf, nf := median(lineupRuns, frame), median(nginxRuns, frame)
 	verdict := "ok"
 	if lf > 1000 {
@@ -445,7 +447,7 @@ func needTools(browser bool) error {
 		missing = append(missing, "nginx")
 	}
 	if browser {
-		if _, err := findChromium(); err != nil {
+		if _, err := firstframe.FindChromium(); err != nil {
 			missing = append(missing, "chromium")
 		}
 	}
@@ -531,7 +533,7 @@ func joinRatios(rs []float64) string {
 	return strings.Join(s, " ")
 }
 
-func joinMS(rs []playResult) string {
+func joinMS(rs []firstframe.Result) string {
 	var s []string
 	for _, r := range rs {
 		s = append(s, strconv.FormatFloat(r.Frame, 'f', 0, 64))
