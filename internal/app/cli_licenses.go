@@ -110,28 +110,39 @@ func licensesAdd(ctx context.Context, e *env, args []string, checkOnly bool) err
 		return e.showConflicts(conflicts)
 	}
 	stored, conflicts, err := svc.rights.AddAs(ctx, l, *force, rights.Change{Actor: cliActor(e)})
-	var ce *rights.ConflictError
-	if errors.As(err, &ce) {
-		if !e.json {
-			fmt.Fprintln(e.stdout, "refused: the license conflicts with existing licenses; nothing was stored (use --force to store it and record the conflicts)")
-		}
-		if err := e.showConflicts(ce.Conflicts); err != nil {
-			return err
-		}
-		return err
-	}
 	if err != nil {
-		return err
+		return e.refused(err, "the license conflicts with existing licenses; nothing was stored (use --force to store it and record the conflicts)")
 	}
 	if e.json {
 		return writeJSON(e.stdout, map[string]any{"license": stored, "conflicts": conflicts})
 	}
 	fmt.Fprintf(e.stdout, "added license %d\n", stored.ID)
-	if len(conflicts) > 0 {
-		fmt.Fprintf(e.stdout, "forced over %d conflict(s), recorded:\n", len(conflicts))
-		return e.showConflicts(conflicts)
+	return e.showForced(conflicts)
+}
+
+// refused returns err; when it is a refusal for conflicts it first says
+// why nothing changed (unless the output is JSON) and lists the conflicts.
+func (e *env) refused(err error, why string) error {
+	var ce *rights.ConflictError
+	if !errors.As(err, &ce) {
+		return err
 	}
-	return nil
+	if !e.json {
+		fmt.Fprintln(e.stdout, "refused: "+why)
+	}
+	if err := e.showConflicts(ce.Conflicts); err != nil {
+		return err
+	}
+	return err
+}
+
+// showForced lists the conflicts a forced change was stored over, if any.
+func (e *env) showForced(conflicts []rights.Conflict) error {
+	if len(conflicts) == 0 {
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "forced over %d conflict(s), recorded:\n", len(conflicts))
+	return e.showConflicts(conflicts)
 }
 
 func (e *env) showConflicts(cs []rights.Conflict) error {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -66,46 +65,14 @@ func licensesAmend(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	was := l.Version
-	if set["territories"] {
-		l.Territories = given.Territories
-	}
-	if set["exclude"] {
-		l.Excluded = given.Excluded
-	}
-	if set["start"] {
-		l.Start = given.Start
-	}
-	if set["end"] {
-		l.End = given.End
-	}
-	if set["exclusive"] {
-		l.Exclusive = given.Exclusive
-	}
-	if set["original-branding"] {
-		l.OriginalBranding = given.OriginalBranding
-	}
-	if set["external-id"] {
-		l.ExternalID = given.ExternalID
-	}
-	if set["zone"] {
-		l.Zone = given.Zone
-	}
-	if set["holdback"] {
-		l.Holdbacks = given.Holdbacks
+	for name, take := range amendable {
+		if set[name] {
+			take(&l, given)
+		}
 	}
 	stored, conflicts, err := svc.rights.Amend(ctx, *id, l, rights.Change{Actor: by(), Reason: *reason}, *force)
-	var ce *rights.ConflictError
-	if errors.As(err, &ce) {
-		if !e.json {
-			fmt.Fprintln(e.stdout, "refused: the amendment conflicts with existing licenses; nothing changed (use --force to amend anyway and record the conflicts)")
-		}
-		if err := e.showConflicts(ce.Conflicts); err != nil {
-			return err
-		}
-		return err
-	}
 	if err != nil {
-		return err
+		return e.refused(err, "the amendment conflicts with existing licenses; nothing changed (use --force to amend anyway and record the conflicts)")
 	}
 	if e.json {
 		return writeJSON(e.stdout, map[string]any{"license": stored, "conflicts": conflicts, "changed": stored.Version != was})
@@ -115,11 +82,21 @@ func licensesAmend(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	fmt.Fprintf(e.stdout, "amended license %d (version %d)\n", stored.ID, stored.Version)
-	if len(conflicts) > 0 {
-		fmt.Fprintf(e.stdout, "forced over %d conflict(s), recorded:\n", len(conflicts))
-		return e.showConflicts(conflicts)
-	}
-	return nil
+	return e.showForced(conflicts)
+}
+
+// amendable lists the terms `licenses amend` changes when their flag is
+// given; the others (title, licensor, licensee, type) cannot be amended.
+var amendable = map[string]func(l *rights.License, given rights.License){
+	"territories":       func(l *rights.License, g rights.License) { l.Territories = g.Territories },
+	"exclude":           func(l *rights.License, g rights.License) { l.Excluded = g.Excluded },
+	"start":             func(l *rights.License, g rights.License) { l.Start = g.Start },
+	"end":               func(l *rights.License, g rights.License) { l.End = g.End },
+	"exclusive":         func(l *rights.License, g rights.License) { l.Exclusive = g.Exclusive },
+	"original-branding": func(l *rights.License, g rights.License) { l.OriginalBranding = g.OriginalBranding },
+	"external-id":       func(l *rights.License, g rights.License) { l.ExternalID = g.ExternalID },
+	"zone":              func(l *rights.License, g rights.License) { l.Zone = g.Zone },
+	"holdback":          func(l *rights.License, g rights.License) { l.Holdbacks = g.Holdbacks },
 }
 
 func licensesTerminate(ctx context.Context, e *env, args []string) error {

@@ -68,6 +68,10 @@ type Config struct {
 	WebhookNoticeDays int
 	// LoudnessLUFS is the loudness every audio rendition is normalised to.
 	LoudnessLUFS float64
+
+	// NPMRegistry is where a build without hls.js embedded (go install)
+	// fetches the pinned tarball; "off" never fetches.
+	NPMRegistry string
 }
 
 // setting describes one configuration value once: its flag, its
@@ -229,6 +233,10 @@ func settings() []setting {
 		func(c *Config) string { return strconv.FormatInt(c.MinFreeBytes, 10) })
 	set, get = str(func(c *Config) *string { return &c.MetricsAddr })
 	add(setting{flag: "metrics-addr", env: "LINEUP_METRICS_ADDR", def: "127.0.0.1:9090", help: "the operator's address: /healthz, /readyz and /metrics, on web and worker nodes (off: none)"}, set, get)
+
+	set, get = str(func(c *Config) *string { return &c.NPMRegistry })
+	add(setting{flag: "npm-registry", env: "LINEUP_NPM_REGISTRY", def: "https://registry.npmjs.org",
+		help: "where a build without hls.js embedded (go install) fetches the pinned, checked hls.js once into DATA_DIR/vendor (off: never)"}, set, get)
 
 	set, get = str(func(c *Config) *string { return &c.WebhookURL })
 	add(setting{flag: "webhook-url", env: "LINEUP_WEBHOOK_URL", def: "", help: "URL told of licenses created, amended, terminated, withdrawn, opening and leaving (signed, retried)"}, set, get)

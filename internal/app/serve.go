@@ -84,7 +84,14 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 	// (issue 10 row 9).
 	plays := charts.NewPlays(svc.db, charts.PlaysConfig{Log: e.log, MinWatched: 2 * time.Minute})
 	reg := rt.registry
+	player, err := web.PlayerLibrary(ctx, e.cfg.NPMRegistry, filepath.Join(e.cfg.DataDir, "vendor"))
+	if err != nil {
+		e.log.Warn("no player library for browsers without native HLS", "err", err)
+	} else if player != nil {
+		e.log.Info("player library fetched from the npm registry and checked against package-lock.json", "hls.js", web.PlayerLibraryVersion)
+	}
 	handler, err := web.New(web.Deps{
+		PlayerLibrary:    player,
 		Log:              e.log,
 		DB:               svc.db,
 		Catalog:          svc.catalog,

@@ -37,14 +37,18 @@ func loadAssets() (*assets, error) {
 		if err != nil {
 			return err
 		}
-		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(b)
-		h := hex.EncodeToString(sum[:6])
-		a.byName[name] = "/static/" + h + "/" + name
-		a.byHash[h+"/"+name] = b
+		a.add(strings.TrimPrefix(p, "static/"), b)
 		return nil
 	})
 	return a, err
+}
+
+// add serves b as the static file name, under the hash of its content.
+func (a *assets) add(name string, b []byte) {
+	sum := sha256.Sum256(b)
+	h := hex.EncodeToString(sum[:6])
+	a.byName[name] = "/static/" + h + "/" + name
+	a.byHash[h+"/"+name] = b
 }
 
 // url returns the hashed address of a static file, or "" when the file is

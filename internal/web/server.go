@@ -58,6 +58,9 @@ type Deps struct {
 	Accounts *accounts.Service
 	// Geo finds the viewer's territory; nil means DefaultTerritory.
 	Geo *geo.Locator
+	// PlayerLibrary is hls.js for a build that does not embed it (see
+	// PlayerLibrary); nil otherwise.
+	PlayerLibrary []byte
 	// Playback checks entitlement and signs stream tokens.
 	Playback *playback.Service
 	// Media ingests and encodes films; Blob is where their files live.
@@ -167,6 +170,9 @@ func New(d Deps) (*Server, error) {
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
+	}
+	if d.PlayerLibrary != nil && s.assets.url(hlsVendor) == "" {
+		s.assets.add(hlsVendor, d.PlayerLibrary)
 	}
 	if s.locales, err = locale.New(); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
