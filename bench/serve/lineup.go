@@ -82,6 +82,8 @@ func startLineup(ctx context.Context, dir string, seconds int) (*lineup, error) 
 		// nginx runs with access_log off; Lineup's per-request log line
 		// is its access log, so it is off too.
 		"LINEUP_LOG_LEVEL": "warn",
+		// Another Lineup on this machine may hold the default metrics port.
+		"LINEUP_METRICS_ADDR": "off",
 	}
 	getenv := func(k string) string { return env[k] }
 
