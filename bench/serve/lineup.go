@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lineup/lineup/internal/accounts"
@@ -41,10 +42,19 @@ type lineup struct {
 	profileID int64
 	// assetDir is the published asset's folder on disk: what nginx serves.
 	assetDir string
-	// streamBase is the asset's stream URL prefix with a signed token,
-	// ending in a slash: append a path of the published asset.
-	streamBase string
-	stop       func()
+	// mediaDir is the media store's "assets" folder, which /media/ maps
+	// onto (/media/{title}/{asset}/{version}/… is assets/{title}/…).
+	mediaDir string
+	// streamPath is the asset's per-viewer playlist path with a signed
+	// token, ending in a slash: append master.m3u8 or a media playlist's
+	// path. mediaPath is the asset's shared, token-free segment path:
+	// append a segment's path. Both start with a slash, as the viewer's
+	// playlists write them.
+	streamPath, mediaPath string
+	// session is the bench viewer's session cookie, which the token is
+	// bound to (key requests check it).
+	session string
+	stop    func()
 }
 
 // startLineup builds the catalogue, account and media of the bench in
@@ -72,6 +82,8 @@ func startLineup(ctx context.Context, dir string, seconds int) (*lineup, error) 
 		// nginx runs with access_log off; Lineup's per-request log line
 		// is its access log, so it is off too.
 		"LINEUP_LOG_LEVEL": "warn",
+		// Another Lineup on this machine may hold the default metrics port.
+		"LINEUP_METRICS_ADDR": "off",
 	}
 	getenv := func(k string) string { return env[k] }
 
@@ -153,7 +165,17 @@ func startLineup(ctx context.Context, dir string, seconds int) (*lineup, error) 
 	if err != nil {
 		return nil, err
 	}
-	token, err := signer.Sign(playback.Claims{AssetID: asset.ID, ProfileID: profile.ID, TitleID: title.ID, Territory: "US", ExpiresAt: time.Now().Add(time.Hour)})
+	// The token is bound to a signed-in session of the viewer, as POST
+	// /api/v1/playback binds it, so its key URI answers that cookie.
+	sess, err := acc.SignIn(ctx, viewerEmail, viewerPassword, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := acc.SelectProfile(ctx, sess.Token, profile.ID, ""); err != nil {
+		return nil, err
+	}
+	token, err := signer.Sign(playback.Claims{AssetID: asset.ID, ProfileID: profile.ID, TitleID: title.ID, Territory: "US", Home: "US",
+		SessionID: sess.ID, ExpiresAt: time.Now().Add(time.Hour)})
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +193,10 @@ func startLineup(ctx context.Context, dir string, seconds int) (*lineup, error) 
 		assetID:    asset.ID,
 		profileID:  profile.ID,
 		assetDir:   filepath.Join(data, "media", filepath.FromSlash(prefix)),
-		streamBase: fmt.Sprintf("http://%s/stream/%s/%d/", env["LINEUP_ADDR"], token, asset.ID),
+		mediaDir:   filepath.Join(data, "media", "assets"),
+		streamPath: fmt.Sprintf("/stream/%s/%d/", token, asset.ID),
+		mediaPath:  "/media/" + strings.TrimPrefix(prefix, "assets/"),
+		session:    sess.Token,
 		stop: func() {
 			cancel()
 			<-finished

@@ -14,8 +14,12 @@
 //
 // Throughput: Debian's wrk (-t2 -c32, 10 s a run) fetches, again and
 // again, one 4-second 1080p segment and the master and 1080p media
-// playlists, from Lineup's /stream/{token}/{asset}/... URLs (the token is
-// checked on every request) and from nginx. Each URL is run -runs times,
+// playlists: from Lineup, the segment on its shared, token-free
+// /media/{title}/{asset}/{version}/... path and the viewer's playlists on
+// /stream/{token}/{asset}/... (the token is checked on every request, the
+// media playlist rewritten for the viewer); from nginx, the same bytes at
+// the same paths (the media folder, and Lineup's answers to the viewer
+// written to files, content keys included). Each URL is run -runs times,
 // Lineup and nginx alternating, and the median requests per second and
 // transfer per second are printed with the ratio Lineup / nginx (the
 // verdict), then each round's own ratio and their median. Targets: ≥ 0.9
@@ -54,11 +58,14 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"regexp"
 	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lineup/lineup/bench/internal/firstframe"
 )
 
 // hlsJSPath is hls.js as scripts/build-assets places it for the binary to
@@ -124,8 +131,12 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	n, err := startNginx(ctx, dir, l.assetDir, map[string][]byte{
-		"title.html": []byte(baselineTitleHTML), "watch.html": []byte(baselineWatchHTML), "hls.min.js": hlsJS,
+	root := filepath.Join(dir, "mirror")
+	if err := mirror(l, root); err != nil {
+		return err
+	}
+	n, err := startNginx(ctx, dir, root, l.mediaDir, map[string][]byte{
+		"title.html": []byte(baselineTitleHTML), "watch.html": []byte(strings.ReplaceAll(baselineWatchHTML, "{{MASTER}}", l.streamPath+"master.m3u8")), "hls.min.js": hlsJS,
 	})
 	if err != nil {
 		return err
@@ -133,18 +144,18 @@ func run(ctx context.Context, o options) error {
 	defer n.stop()
 
 	targets := []target{
-		{what: fmt.Sprintf("4 s 1080p segment (%s)", size(files.segmentSize)), path: files.segment, goal: 0.9},
-		{what: "master playlist", path: files.master, goal: 0.5},
-		{what: "1080p media playlist", path: files.media, goal: 0.5},
+		{what: fmt.Sprintf("4 s 1080p segment (%s)", size(files.segmentSize)), path: l.mediaPath + files.segment, goal: 0.9},
+		{what: "master playlist", path: l.streamPath + files.master, goal: 0.5},
+		{what: "1080p media playlist", path: l.streamPath + files.media, goal: 0.5},
 	}
 	for _, t := range targets {
-		if err := sameBytes(l.streamBase+t.path, n.base+"/"+t.path); err != nil {
+		if err := sameBytes(l.base+t.path, n.base+t.path); err != nil {
 			return err
 		}
 	}
-	say("both servers answer the same bytes for %s, %s and %s", files.segment, files.master, files.media)
+	say("both servers answer the same bytes for the shared segment %s and the viewer's playlists %s and %s", files.segment, files.master, files.media)
 
-	fmt.Printf("serve bench: Lineup (SQLite, folder store, token checked per request) vs nginx %s on the same files\n", nginxVersion())
+	fmt.Printf("serve bench: Lineup (SQLite, folder store; encrypted segments on the shared /media/ path, per-viewer playlists with the token checked per request) vs nginx %s serving the same bytes at the same paths\n", nginxVersion())
 	fmt.Printf("machine: %d cores, load average %s at start; wrk, both servers and Chromium share it, so figures are noisy: read ratios and medians\n",
 		goruntime.NumCPU(), loadBefore)
 	fmt.Printf("wrk -t%d -c%d -d%s, %d runs per URL per server, alternating; medians shown\n\n", o.threads, o.conns, o.dur, o.runs)
@@ -156,7 +167,7 @@ func run(ctx context.Context, o options) error {
 				name string
 				url  string
 				into *[]wrkResult
-			}{{"lineup", l.streamBase + t.path, &t.lineup}, {"nginx", n.base + "/" + t.path, &t.nginx}}
+			}{{"lineup", l.base + t.path, &t.lineup}, {"nginx", n.base + t.path, &t.nginx}}
 			if r%2 == 1 {
 				slices.Reverse(sides) // the other one goes first this round
 			}
@@ -203,6 +214,92 @@ func run(ctx context.Context, o options) error {
 	return nil
 }
 
+// mirror writes into root what Lineup answers the bench's viewer on the
+// per-viewer paths (the master playlist, every media playlist and every
+// content key it names), at the same paths, so that nginx serves the very
+// bytes Lineup does: the baseline is Lineup's delivery with every check
+// taken away.
+func mirror(l *lineup, root string) error {
+	get := func(p string, cookie bool) ([]byte, error) {
+		req, _ := http.NewRequest("GET", l.base+p, nil)
+		if cookie {
+			req.AddCookie(&http.Cookie{Name: "lineup_session", Value: l.session})
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("GET %s: %s %s", p, resp.Status, b)
+		}
+		return b, err
+	}
+	put := func(p string, b []byte) error {
+		f := filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(p, "/")))
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(f, b, 0o644)
+	}
+	master, err := get(l.streamPath+"master.m3u8", false)
+	if err != nil {
+		return err
+	}
+	if err := put(l.streamPath+"master.m3u8", master); err != nil {
+		return err
+	}
+	keys := map[string]bool{}
+	for _, uri := range playlistURIs(string(master)) {
+		pl, err := get(l.streamPath+uri, false)
+		if err != nil {
+			return err
+		}
+		if err := put(l.streamPath+uri, pl); err != nil {
+			return err
+		}
+		for _, m := range keyURI.FindAllStringSubmatch(string(pl), -1) {
+			keys[m[1]] = true
+		}
+	}
+	if len(keys) == 0 {
+		return errors.New("the viewer's media playlists name no content key: the asset is not encrypted")
+	}
+	for k := range keys {
+		b, err := get(k, true)
+		if err != nil {
+			return fmt.Errorf("the viewer's key: %w", err)
+		}
+		if err := put(k, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var (
+	keyURI  = regexp.MustCompile(`#EXT-X-KEY:METHOD=AES-128,URI="(/keys/[^"]+)"`)
+	uriAttr = regexp.MustCompile(`URI="([^"]+)"`)
+)
+
+// playlistURIs lists the relative playlist URIs of a master playlist.
+func playlistURIs(master string) []string {
+	var out []string
+	for _, l := range strings.Split(master, "\n") {
+		switch {
+		case strings.HasPrefix(l, "#"):
+			if m := uriAttr.FindStringSubmatch(l); m != nil {
+				out = append(out, m[1])
+			}
+		case strings.TrimSpace(l) != "":
+			out = append(out, strings.TrimSpace(l))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // target is one URL path measured on both servers.
 type target struct {
 	what          string
@@ -215,25 +312,25 @@ type target struct {
 // baseline, alternating, and prints each press and the medians.
 func timeToFirstFrame(ctx context.Context, dir string, l *lineup, n *nginxServer, plays int) error {
 	say("starting headless Chromium")
-	bctx, cancel, err := newBrowser(ctx, filepath.Join(dir, "chromium"))
+	bctx, cancel, err := firstframe.NewBrowser(ctx, filepath.Join(dir, "chromium"))
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	if err := signIn(bctx, l.base); err != nil {
+	if err := firstframe.SignIn(bctx, l.base, viewerEmail, viewerPassword, viewerProfile); err != nil {
 		return fmt.Errorf("sign in to Lineup and pick a profile: %w", err)
 	}
-	var lineupRuns, nginxRuns []playResult
+	var lineupRuns, nginxRuns []firstframe.Result
 	sides := []struct {
 		name, url string
-		into      *[]playResult
+		into      *[]firstframe.Result
 	}{
 		{"lineup", fmt.Sprintf("%s/titles/%d", l.base, l.titleID), &lineupRuns},
 		{"nginx", n.base + "/bench-page/title.html", &nginxRuns},
 	}
 	for i := range plays {
 		for _, s := range sides {
-			r, err := pressPlay(bctx, s.url)
+			r, err := firstframe.PressPlay(bctx, s.url)
 			if err != nil {
 				return fmt.Errorf("%s: %w", s.name, err)
 			}
@@ -242,8 +339,8 @@ func timeToFirstFrame(ctx context.Context, dir string, l *lineup, n *nginxServer
 			*s.into = append(*s.into, r)
 		}
 	}
-	frame := func(r playResult) float64 { return r.Frame }
-	moving := func(r playResult) float64 { return r.Moving }
+	frame := func(r firstframe.Result) float64 { return r.Frame }
+	moving := func(r firstframe.Result) float64 { return r.Moving }
 	lf, nf := median(lineupRuns, frame), median(nginxRuns, frame)
 	verdict := "ok"
 	if lf > 1000 {
@@ -350,7 +447,7 @@ func needTools(browser bool) error {
 		missing = append(missing, "nginx")
 	}
 	if browser {
-		if _, err := findChromium(); err != nil {
+		if _, err := firstframe.FindChromium(); err != nil {
 			missing = append(missing, "chromium")
 		}
 	}
@@ -436,7 +533,7 @@ func joinRatios(rs []float64) string {
 	return strings.Join(s, " ")
 }
 
-func joinMS(rs []playResult) string {
+func joinMS(rs []firstframe.Result) string {
 	var s []string
 	for _, r := range rs {
 		s = append(s, strconv.FormatFloat(r.Frame, 'f', 0, 64))

@@ -48,6 +48,7 @@ http {
 		listen 127.0.0.1:{{PORT}};
 		root {{ROOT}};
 		location /bench-page/ { alias {{DIR}}/page/; }
+		location /media/ { alias {{MEDIA}}/; }
 	}
 }
 `
@@ -71,11 +72,12 @@ func findNginx() (string, error) {
 	return "", fmt.Errorf("missing: nginx (run scripts/bench serve, which installs it, or apt-get install -y nginx)")
 }
 
-// startNginx writes a config into dir and starts nginx serving root, with
+// startNginx writes a config into dir and starts nginx serving root, and
+// mediaDir under /media/, with
 // the baseline player page (page, a map of file names to contents) under
 // /bench-page/. The tree under dir is made world-readable, since nginx
 // started as root reads files as an unprivileged worker user.
-func startNginx(ctx context.Context, dir, root string, page map[string][]byte) (*nginxServer, error) {
+func startNginx(ctx context.Context, dir, root, mediaDir string, page map[string][]byte) (*nginxServer, error) {
 	bin, err := findNginx()
 	if err != nil {
 		return nil, err
@@ -95,7 +97,7 @@ func startNginx(ctx context.Context, dir, root string, page map[string][]byte) (
 			return nil, err
 		}
 	}
-	conf := strings.NewReplacer("{{DIR}}", ndir, "{{PORT}}", strconv.Itoa(port), "{{ROOT}}", root).Replace(nginxConf)
+	conf := strings.NewReplacer("{{DIR}}", ndir, "{{PORT}}", strconv.Itoa(port), "{{ROOT}}", root, "{{MEDIA}}", mediaDir).Replace(nginxConf)
 	confPath := filepath.Join(ndir, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		return nil, err
@@ -112,7 +114,7 @@ func startNginx(ctx context.Context, dir, root string, page map[string][]byte) (
 	n := &nginxServer{base: "http://127.0.0.1:" + strconv.Itoa(port), cmd: cmd, dir: ndir}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	if err := waitHTTP(ctx, n.base+"/master.m3u8", exited); err != nil {
+	if err := waitHTTP(ctx, n.base+"/bench-page/title.html", exited); err != nil {
 		n.stop()
 		log, _ := os.ReadFile(filepath.Join(ndir, "nginx-error.log"))
 		return nil, fmt.Errorf("nginx: %w\n%s%s", err, stderr.Bytes(), log)
@@ -155,7 +157,9 @@ func readableByAll(dir string) error {
 	})
 }
 
-// The baseline player: the same hls.js as Lineup's page, on a plain
+// The baseline player: the same hls.js as Lineup's page, playing the same
+// encrypted stream (the viewer's playlists and key as Lineup answered
+// them, served by nginx as files), on a plain
 // <video> with the same attributes, started the way Lineup's player
 // starts it (play once the manifest is parsed), behind a title page whose
 // Play link opens it, as Lineup's does.
@@ -170,7 +174,7 @@ const baselineWatchHTML = `<!doctype html><meta charset="utf-8"><title>Us and Th
 var video = document.getElementById("video");
 var hls = new Hls({ capLevelToPlayerSize: false });
 hls.on(Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () {}); });
-hls.loadSource("/master.m3u8");
+hls.loadSource("{{MASTER}}");
 hls.attachMedia(video);
 </script>
 `

@@ -25,6 +25,10 @@ type Session struct {
 	User  User
 	// ProfileID is the profile chosen in this session, 0 until one is.
 	ProfileID int64
+	// Profile is the chosen profile as it is now, read by Session in the
+	// same query as the session; nil until one is chosen, or when it has
+	// been deleted since.
+	Profile   *Profile
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }
@@ -138,11 +142,20 @@ func (s *Service) Session(ctx context.Context, token string) (Session, error) {
 	var created, expires int64
 	now := s.now()
 	var seen int64
+	// The chosen profile comes in the same query: a key request (issue 9)
+	// reads the session and the profile's maturity limit at each use, and
+	// one read is what it can afford.
+	var pID, pUser, pMaxAge, pCreated sql.NullInt64
+	var pName, pLang, pSize, pBackground sql.NullString
+	var pKids, pPIN sql.NullBool
 	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.home_territory, u.created_at, u.totp_secret <> '',
-			s.profile_id, s.created_at, s.expires_at, s.seen_at
+			s.profile_id, s.created_at, s.expires_at, s.seen_at,
+			p.id, p.user_id, p.name, p.language, p.max_age, p.kids, p.pin_hash <> '', p.created_at, p.caption_size, p.caption_background
 		FROM sessions s JOIN users u ON u.id = s.user_id
+		LEFT JOIN profiles p ON p.id = s.profile_id AND p.user_id = s.user_id
 		WHERE s.id = $1 AND s.expires_at > $2 AND (CASE WHEN s.seen_at = 0 THEN s.created_at ELSE s.seen_at END) > $3`,
-		id, millis(now), millis(now.Add(-s.cfg.SessionIdle))), &profile, &created, &expires, &seen)
+		id, millis(now), millis(now.Add(-s.cfg.SessionIdle))), &profile, &created, &expires, &seen,
+		&pID, &pUser, &pName, &pLang, &pMaxAge, &pKids, &pPIN, &pCreated, &pSize, &pBackground)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, fmt.Errorf("accounts: session: %w", ErrNoSession)
 	}
@@ -150,6 +163,10 @@ func (s *Service) Session(ctx context.Context, token string) (Session, error) {
 		return Session{}, fmt.Errorf("accounts: session: %w", err)
 	}
 	sess.ID, sess.User, sess.ProfileID = id, u, profile.Int64
+	if pID.Valid {
+		sess.Profile = &Profile{ID: pID.Int64, UserID: pUser.Int64, Name: pName.String, Language: pLang.String, MaxAge: int(pMaxAge.Int64),
+			Kids: pKids.Bool, HasPIN: pPIN.Bool, CreatedAt: fromMillis(pCreated.Int64), CaptionSize: pSize.String, CaptionBackground: pBackground.String}
+	}
 	sess.CreatedAt, sess.ExpiresAt = fromMillis(created), fromMillis(expires)
 	// The idle clock moves at most once a minute, so that a page with
 	// many requests writes once.

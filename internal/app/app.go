@@ -49,6 +49,7 @@ func commands() []command {
 		{"editorial", "import FILE|list --title ID", "interviews and stories", runEditorial},
 		{"top10", "[--territory CC] [--week DATE]", "a territory's weekly Top 10", runTopTen},
 		{"keys", "new-kek|check|rotate-kek --new-kek-file F", "content keys: make a KEK, check or re-wrap every key", runKeys},
+		{"media", "protect --all [--wait=false]", "encrypt the clear assets published before encryption, a job each", runMedia},
 	}
 }
 

@@ -21,8 +21,10 @@ import (
 	"github.com/lineup/lineup/internal/blob"
 	"github.com/lineup/lineup/internal/catalog"
 	"github.com/lineup/lineup/internal/charts"
+	"github.com/lineup/lineup/internal/jobs"
 	"github.com/lineup/lineup/internal/media"
 	"github.com/lineup/lineup/internal/rights"
+	"github.com/lineup/lineup/internal/store"
 )
 
 // chromium finds Debian's headless Chromium, or skips (fails under
@@ -49,6 +51,8 @@ type browserService struct {
 	rt      *runtime
 	// log holds everything the service logged.
 	log *lockedBuffer
+	// env is the service's settings, for a CLI run beside it.
+	env map[string]string
 }
 
 // lockedBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -84,6 +88,14 @@ func startBrowserService(t *testing.T, extra ...map[string]string) browserServic
 // to (or replacing) its environment.
 func startBrowserServiceWith(t *testing.T, extra map[string]string) browserService {
 	t.Helper()
+	return startService(t, extra, false)
+}
+
+// startService starts the browser tests' service. clearMedia publishes the
+// title's film clear, as a service did before encryption existed (issue
+// 9's `lineup media protect --all` then has something to encrypt).
+func startService(t *testing.T, extra map[string]string, clearMedia bool) browserService {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
 	c := newCLI(t, filepath.Join(dir, "lineup.db"))
@@ -105,8 +117,10 @@ func startBrowserServiceWith(t *testing.T, extra map[string]string) browserServi
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rt.queue.Start(ctx); err != nil {
-		t.Fatal(err)
+	if !clearMedia {
+		if err := rt.queue.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	title, err := rt.catalog.CreateTitle(ctx, catalog.Title{OriginalTitle: "后来的我们", OriginalLanguage: "zh", Year: 2018,
 		Localizations: []catalog.Localization{{Language: "en", Title: "Us and Them", Synopsis: "Two strangers meet on a train home."},
@@ -136,12 +150,39 @@ func startBrowserServiceWith(t *testing.T, extra map[string]string) browserServi
 	if err != nil {
 		t.Fatalf("generate sample video: %v", err)
 	}
+	keyed := rt.media
+	var clearQ *jobs.Queue
+	if clearMedia {
+		// A worker of its own, without content keys, encodes it; the
+		// service's queue starts once it is done.
+		dsn := ""
+		if rt.db.Dialect == store.Postgres {
+			dsn = e.cfg.DatabaseURL
+		}
+		if clearQ, err = jobs.New(ctx, rt.db, jobs.Config{DatabaseURL: dsn, Work: true}); err != nil {
+			t.Fatal(err)
+		}
+		if rt.media, err = media.New(rt.db, rt.blob, clearQ, media.Config{FFmpegPath: e.cfg.FFmpeg, FFprobePath: e.cfg.FFprobe}); err != nil {
+			t.Fatal(err)
+		}
+		if err := clearQ.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	a, err := ingestFiles(ctx, rt, title.ID, files)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a, err = rt.media.WaitForAsset(ctx, a.ID, nil); err != nil || a.State != media.StateReady {
 		t.Fatalf("the sample must encode: %v %s %s", err, a.State, a.Error)
+	}
+	rt.media = keyed
+	if clearMedia {
+		clearQ.Stop(ctx)
+		clearQ.Close()
+		if err := rt.queue.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, email := range []string{"us@viewer.test", "fr@viewer.test", "admin@viewer.test"} {
 		role := accounts.RoleViewer
@@ -166,7 +207,7 @@ func startBrowserServiceWith(t *testing.T, extra map[string]string) browserServi
 	})
 	select {
 	case addr := <-addrc:
-		return browserService{url: "http://" + addr, titleID: title.ID, rt: rt, log: logs}
+		return browserService{url: "http://" + addr, titleID: title.ID, rt: rt, log: logs, env: c.env}
 	case err := <-done:
 		done <- err // for the cleanup
 		t.Fatalf("the service must start serving: %v\n%s", err, tail(logs.String(), 1500))

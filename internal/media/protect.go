@@ -43,16 +43,40 @@ const (
 // IV; the init segment stays clear, its EXT-X-MAP written before the first
 // EXT-X-KEY (RFC 8216 §4.3.2.5; see package protect for why).
 func protectRenditions(ctx context.Context, keys KeyMaker, assetID int64, set, outDir string, enc ffmpeg.Encode, rotation int) (periods int, err error) {
-	var playlists []string
-	for _, r := range enc.Rungs {
-		playlists = append(playlists, r.Name+"/index.m3u8")
+	var r renditions
+	for _, rung := range enc.Rungs {
+		r.media = append(r.media, rung.Name+"/index.m3u8")
+		r.iframes = append(r.iframes, rung.Name+"/"+IFramesPlaylist)
 	}
 	for i := range enc.Audio {
-		playlists = append(playlists, ffmpeg.AudioDir(i)+"/index.m3u8")
+		r.media = append(r.media, ffmpeg.AudioDir(i)+"/index.m3u8")
 	}
-	parsed := make([][]string, len(playlists))
+	// The I-frame playlists (issue 13) list one keyframe file each, a
+	// keyframe every KeyframeSeconds: so many per segment, and the key
+	// periods follow the segments' by time.
+	r.iframesPerSegment = max(1, ffmpeg.DefaultSegmentSeconds/ffmpeg.DefaultKeyframeSeconds)
+	if enc.SegmentSeconds > 0 && enc.KeyframeSeconds > 0 {
+		r.iframesPerSegment = max(1, enc.SegmentSeconds/enc.KeyframeSeconds)
+	}
+	return protectPlaylists(ctx, keys, assetID, set, outDir, r, rotation)
+}
+
+// renditions names the playlists of an asset's output folder that
+// protectPlaylists encrypts: the video and audio media playlists, and the
+// I-frame playlists (a missing one is skipped) with how many I-frame files
+// fall in one media segment.
+type renditions struct {
+	media, iframes    []string
+	iframesPerSegment int
+}
+
+// protectPlaylists encrypts the segments the playlists of r list, in place
+// under outDir, and rewrites the playlists with EXT-X-KEY tags (see
+// protectRenditions). It returns the number of key periods.
+func protectPlaylists(ctx context.Context, keys KeyMaker, assetID int64, set, outDir string, r renditions, rotation int) (periods int, err error) {
+	parsed := make([][]string, len(r.media))
 	most := 0
-	for i, p := range playlists {
+	for i, p := range r.media {
 		b, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(p)))
 		if err != nil {
 			return 0, fmt.Errorf("media: protect: %w", err)
@@ -74,7 +98,7 @@ func protectRenditions(ctx context.Context, keys KeyMaker, assetID int64, set, o
 	if err != nil {
 		return 0, fmt.Errorf("media: protect: %w", err)
 	}
-	for i, p := range playlists {
+	for i, p := range r.media {
 		out, err := encryptPlaylist(outDir, path.Dir(p), parsed[i], ck, rotation)
 		if err != nil {
 			return 0, fmt.Errorf("media: protect %s: %w", p, err)
@@ -83,15 +107,7 @@ func protectRenditions(ctx context.Context, keys KeyMaker, assetID int64, set, o
 			return 0, fmt.Errorf("media: protect: %w", err)
 		}
 	}
-	// The I-frame playlists (issue 13) list one keyframe file each, a
-	// keyframe every KeyframeSeconds: so many per segment, and the key
-	// periods follow the segments' by time.
-	perSegment := max(1, ffmpeg.DefaultSegmentSeconds/ffmpeg.DefaultKeyframeSeconds)
-	if enc.SegmentSeconds > 0 && enc.KeyframeSeconds > 0 {
-		perSegment = max(1, enc.SegmentSeconds/enc.KeyframeSeconds)
-	}
-	for _, r := range enc.Rungs {
-		p := r.Name + "/" + IFramesPlaylist
+	for _, p := range r.iframes {
 		b, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(p)))
 		if errors.Is(err, os.ErrNotExist) {
 			continue
@@ -99,7 +115,7 @@ func protectRenditions(ctx context.Context, keys KeyMaker, assetID int64, set, o
 		if err != nil {
 			return 0, fmt.Errorf("media: protect: %w", err)
 		}
-		out, err := encryptPlaylist(outDir, r.Name, strings.Split(strings.TrimRight(string(b), "\n"), "\n"), ck, rotation*perSegment)
+		out, err := encryptPlaylist(outDir, path.Dir(p), strings.Split(strings.TrimRight(string(b), "\n"), "\n"), ck, rotation*max(1, r.iframesPerSegment))
 		if err != nil {
 			return 0, fmt.Errorf("media: protect %s: %w", p, err)
 		}

@@ -40,7 +40,17 @@ func (s *Service) Retry(ctx context.Context, id int64) (Asset, error) {
 			}
 			return fmt.Errorf("asset %d is %s: %w", id, state, ErrNotRetryable)
 		}
-		jobID, err := tx.Insert(ctx, EncodeArgs{AssetID: id}, &river.InsertOpts{Queue: jobs.QueueEncode, MaxAttempts: s.cfg.MaxAttempts})
+		// An asset that encrypts a clear one (ProtectAll) is encrypted
+		// again, not encoded.
+		var protects int64
+		if err := tx.QueryRow(ctx, `SELECT protects_asset_id FROM assets WHERE id = $1`, id).Scan(&protects); err != nil {
+			return err
+		}
+		var args river.JobArgs = EncodeArgs{AssetID: id}
+		if protects != 0 {
+			args = ProtectArgs{AssetID: id}
+		}
+		jobID, err := tx.Insert(ctx, args, &river.InsertOpts{Queue: jobs.QueueEncode, MaxAttempts: s.cfg.MaxAttempts})
 		if err != nil {
 			return err
 		}

@@ -143,6 +143,9 @@ func New(db *store.DB, blobs blob.Store, q *jobs.Queue, cfg Config) (*Service, e
 	if err := jobs.AddWorker(q, &encodeWorker{s: s}); err != nil {
 		return nil, fmt.Errorf("media: %w", err)
 	}
+	if err := jobs.AddWorker(q, &protectWorker{s: s}); err != nil {
+		return nil, fmt.Errorf("media: %w", err)
+	}
 	if q.Working() {
 		s.removeDeadTemp()
 	}
@@ -257,9 +260,12 @@ type Asset struct {
 	// SubtitlesNotConverted lists the source's image subtitles.
 	SubtitlesNotConverted []SubtitleNotConverted `json:"subtitles_not_converted"`
 	StderrTail            string                 `json:"stderr_tail,omitempty"`
-	CreatedAt             time.Time              `json:"created_at"`
-	UpdatedAt             time.Time              `json:"updated_at"`
-	ReadyAt               time.Time              `json:"ready_at,omitzero"`
+	// Protects is, for an asset made by Protect, the clear asset whose
+	// files it encrypts (0 for an asset made by an encode).
+	Protects  int64     `json:"protects,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	ReadyAt   time.Time `json:"ready_at,omitzero"`
 }
 
 // MasterKey returns the blob key of a ready asset's master playlist, or ""
@@ -467,7 +473,7 @@ func (s *Service) titleLanguage(ctx context.Context, titleID int64) (string, err
 
 const assetColumns = `id, title_id, state, progress, speed, source_key, source_filename, source_size,
 	job_id, attempt, staging_prefix, published_prefix, duration_ms, width, height, frame_rate, ladder,
-	error, stderr_tail, created_at, updated_at, ready_at, loudness, subtitles_not_converted`
+	error, stderr_tail, created_at, updated_at, ready_at, loudness, subtitles_not_converted, protects_asset_id`
 
 func scanAsset(row interface{ Scan(...any) error }) (Asset, error) {
 	var a Asset
@@ -476,7 +482,7 @@ func scanAsset(row interface{ Scan(...any) error }) (Asset, error) {
 	var ready sql.NullInt64
 	err := row.Scan(&a.ID, &a.TitleID, &state, &a.Progress, &a.Speed, &a.SourceKey, &a.SourceFilename, &a.SourceSize,
 		&a.JobID, &a.Attempt, &a.StagingPrefix, &a.PublishedPrefix, &durMS, &a.Width, &a.Height, &a.FrameRate, &ladder,
-		&a.Error, &a.StderrTail, &created, &updated, &ready, &loudness, &notConverted)
+		&a.Error, &a.StderrTail, &created, &updated, &ready, &loudness, &notConverted, &a.Protects)
 	if err != nil {
 		return a, err
 	}

@@ -86,3 +86,68 @@ func appendTagURI(out []byte, tag, base string, keyURI func(int) string) []byte 
 	}
 	return append(out, tag[start+end:]...)
 }
+
+// ViewerTemplate is a stored media playlist made ready for many viewers:
+// everything ViewerPlaylist writes that is the same for all of them (the
+// shared segment URIs) is done once, and Render only puts each viewer's
+// key URIs in. It is immutable and safe for concurrent use.
+type ViewerTemplate struct {
+	// parts are the bytes around the key URIs; keys[i] is the key period
+	// whose URI goes between parts[i] and parts[i+1].
+	parts [][]byte
+	keys  []int
+	size  int
+}
+
+// keyMark stands for key period n's URI while a template is made: NUL
+// never appears in a playlist Lineup stores.
+func keyMark(n int) string { return "\x00" + strconv.Itoa(n) + "\x00" }
+
+// NewViewerTemplate prepares pl for ViewerPlaylist's rewrite under
+// segmentBase. A playlist holding a NUL byte gets a template that renders
+// it as ViewerPlaylist would, without the saving.
+func NewViewerTemplate(pl []byte, segmentBase string) *ViewerTemplate {
+	if bytes.IndexByte(pl, 0) >= 0 {
+		return &ViewerTemplate{parts: [][]byte{pl}, keys: nil, size: -1}
+	}
+	out := ViewerPlaylist(pl, segmentBase, keyMark)
+	t := &ViewerTemplate{}
+	for {
+		i := bytes.IndexByte(out, 0)
+		if i < 0 {
+			break
+		}
+		j := bytes.IndexByte(out[i+1:], 0)
+		n, _ := strconv.Atoi(string(out[i+1 : i+1+j]))
+		t.parts = append(t.parts, out[:i])
+		t.keys = append(t.keys, n)
+		out = out[i+1+j+1:]
+	}
+	t.parts = append(t.parts, out)
+	for _, p := range t.parts {
+		t.size += len(p)
+	}
+	return t
+}
+
+// Render returns the playlist as ViewerPlaylist would for this viewer's
+// keyURI and the template's segment base.
+func (t *ViewerTemplate) Render(keyURI func(n int) string, segmentBase string) []byte {
+	if t.size < 0 {
+		return ViewerPlaylist(t.parts[0], segmentBase, keyURI)
+	}
+	uris := make([]string, len(t.keys))
+	size := t.size
+	for i, n := range t.keys {
+		uris[i] = keyURI(n)
+		size += len(uris[i])
+	}
+	out := make([]byte, 0, size)
+	for i, p := range t.parts {
+		out = append(out, p...)
+		if i < len(uris) {
+			out = append(out, uris[i]...)
+		}
+	}
+	return out
+}

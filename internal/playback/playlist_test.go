@@ -43,3 +43,24 @@ func FuzzViewerPlaylist(f *testing.F) {
 		}
 	})
 }
+
+// TestViewerTemplateRendersAsViewerPlaylist: a template made once renders,
+// for each viewer, exactly what ViewerPlaylist writes.
+func TestViewerTemplateRendersAsViewerPlaylist(t *testing.T) {
+	for _, pl := range []string{
+		"#EXTM3U\n#EXT-X-MAP:URI=\"init_0.mp4\"\n#EXT-X-KEY:METHOD=AES-128,URI=\"lineup-key:0\",IV=0x00\n#EXTINF:4,\nseg_0.m4s\n" +
+			"#EXT-X-KEY:METHOD=AES-128,URI=\"lineup-key:12\",IV=0x01\n#EXTINF:4,\nseg_1.m4s\n#EXT-X-ENDLIST\n",
+		"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n360p/index.m3u8\n",
+		"#EXTM3U\n#EXTINF:4,\nseg\x00.m4s\n#EXT-X-KEY:URI=\"lineup-key:3\"\n",
+		"",
+	} {
+		tmpl := playback.NewViewerTemplate([]byte(pl), "/media/1/7/v/360p/")
+		for _, tok := range []string{"A", "BBBBBB"} {
+			key := func(n int) string { return "/keys/" + tok + "/7/" + strconv.Itoa(n) }
+			want := string(playback.ViewerPlaylist([]byte(pl), "/media/1/7/v/360p/", key))
+			if got := string(tmpl.Render(key, "/media/1/7/v/360p/")); got != want {
+				t.Errorf("the template must render what ViewerPlaylist writes:\n got %q\nwant %q", got, want)
+			}
+		}
+	}
+}

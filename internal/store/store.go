@@ -52,6 +52,9 @@ type DB struct {
 	// Location is where the data lives: the SQLite file path, or the
 	// PostgreSQL URL with its password masked.
 	Location string
+	// reader holds a SQLite file's read-only connections (see ReadOnly);
+	// nil for PostgreSQL and in-memory SQLite.
+	reader *sql.DB
 }
 
 // IsPostgres reports whether the URL names a PostgreSQL database.
@@ -111,6 +114,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err := db.PingContext(ctx); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+	}
+	if path != ":memory:" && !strings.Contains(dsn, "mode=memory") {
+		if db.reader, err = openReader(path); err != nil {
+			sdb.Close()
+			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+		}
 	}
 	return db, nil
 }

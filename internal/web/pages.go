@@ -230,6 +230,13 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// A key request only reads (the session, the profile, the title's
+		// rating, its licenses, the stream's lease) and must stay fast
+		// however busy the database's writer is: on SQLite its reads go
+		// to the read-only connections (issue 9).
+		if strings.HasPrefix(r.URL.Path, "/keys/") {
+			r = r.WithContext(store.ReadOnly(r.Context()))
+		}
 		token := ""
 		if c, err := r.Cookie(s.cookieName(r)); err == nil {
 			token = c.Value
@@ -253,12 +260,8 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		v := &viewer{session: sess}
-		if sess.ProfileID != 0 {
-			if p, err := s.Accounts.Profile(r.Context(), sess.User.ID, sess.ProfileID); err == nil {
-				v.profile = &p
-			}
-		}
+		// The chosen profile came with the session, in one read.
+		v := &viewer{session: sess, profile: sess.Profile}
 		v.where = geo.Result{Territory: s.DefaultTerritory, Source: "default"}
 		if s.Geo != nil {
 			if res, err := s.Geo.Territory(r, sess.User.HomeTerritory); err == nil {

@@ -118,7 +118,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 			if dir == "./" {
 				dir = ""
 			}
-			b = playback.ViewerPlaylist(b, s.mediaPath(pub.prefix, dir), func(n int) string { return keyURL(token, asset, n) })
+			base := s.mediaPath(pub.prefix, dir)
+			b = s.playlists.template(key, base, b).Render(func(n int) string { return keyURL(token, asset, n) }, base)
 		}
 		if r.Header.Get("Range") != "" {
 			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
@@ -190,6 +191,28 @@ func (s *Server) serveSegment(w http.ResponseWriter, r *http.Request, key string
 type playlistCache struct {
 	mu sync.RWMutex
 	m  map[string][]byte
+	// tmpl holds each protected media playlist made ready for viewers
+	// (its shared segment URIs written once), by blob key.
+	tmpl map[string]*playback.ViewerTemplate
+}
+
+// template returns the viewer template of the stored playlist b under key,
+// its segments under base, made once.
+func (c *playlistCache) template(key, base string, b []byte) *playback.ViewerTemplate {
+	c.mu.RLock()
+	t, ok := c.tmpl[key]
+	c.mu.RUnlock()
+	if ok {
+		return t
+	}
+	t = playback.NewViewerTemplate(b, base)
+	c.mu.Lock()
+	if c.tmpl == nil || len(c.tmpl) >= maxPlaylists {
+		c.tmpl = map[string]*playback.ViewerTemplate{}
+	}
+	c.tmpl[key] = t
+	c.mu.Unlock()
+	return t
 }
 
 const (

@@ -132,6 +132,14 @@
         return r.json().then(function (g) {
           token = g.token; lease = g.lease;
           timers.push(setTimeout(refresh, g.refresh_after * 1000));
+          // The title plays another asset now (a new encode, or `lineup
+          // media protect` encrypted the clear one): switch to it where
+          // the viewer is, rather than put its token into the old
+          // asset's URLs.
+          if (assetOf(g.stream_url) !== assetID) {
+            load(g.stream_url, video.currentTime, !video.paused);
+            loadThumbs(g);
+          }
         });
       }).catch(function () { timers.push(setTimeout(refresh, 5000)); });
     }, grant.refresh_after * 1000));
@@ -143,14 +151,17 @@
     window.addEventListener("pagehide", function () { post(grant.stop_url, { title: titleID, lease: lease }, true).catch(function () {}); });
   }
 
-  function start(grant) {
-    var src = grant.stream_url;
-    assetID = Number(src.split("/")[3]);
-    token = grant.token || "";
-    lease = grant.lease || 0;
-    keep(grant);
+  // load plays the asset whose master playlist is src from position
+  // (seconds, -1 for the start), replacing what played before: the menus
+  // are filled again from its playlists.
+  function load(src, position, autoplay) {
+    assetID = assetOf(src);
+    if (hls) { hls.destroy(); hls = null; }
     if (!window.Hls || !Hls.isSupported()) {
-      if (video.canPlayType("application/vnd.apple.mpegurl")) { video.src = src; }
+      if (video.canPlayType("application/vnd.apple.mpegurl")) {
+        video.src = src;
+        if (position > 0) video.addEventListener("loadedmetadata", function () { video.currentTime = position; }, { once: true });
+      }
       else { say(msg("nohls")); return; }
     } else {
       // Every load (playlists, keys, segments) goes through fresh().
@@ -158,14 +169,15 @@
       class TokenLoader extends Base {
         load(context, config, callbacks) { context.url = fresh(context.url); super.load(context, config, callbacks); }
       }
-      hls = new Hls({ startPosition: grant.resume_position || -1, capLevelToPlayerSize: false, loader: TokenLoader });
+      hls = new Hls({ startPosition: position, capLevelToPlayerSize: false, loader: TokenLoader });
       hls.on(Hls.Events.MANIFEST_PARSED, function () {
+        while (qualSel.options.length > 1) qualSel.remove(1);
         hls.levels.forEach(function (l, i) { option(qualSel, i, l.height + "p"); });
         audioSel.textContent = "";
         hls.audioTracks.forEach(function (t, i) { option(audioSel, i, t.name || t.lang || msg("track", i + 1)); });
         audioSel.value = String(hls.audioTrack);
         fillSubtitles();
-        video.play().catch(function () { say(msg("press")); });
+        if (autoplay) video.play().catch(function () { say(msg("press")); });
       });
       hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, fillSubtitles);
       hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, function () {
@@ -186,7 +198,20 @@
       hls.loadSource(src);
       hls.attachMedia(video);
     }
+  }
+
+  function assetOf(url) { return Number(url.split("/")[3]); }
+
+  function start(grant) {
+    token = grant.token || "";
+    lease = grant.lease || 0;
+    keep(grant);
+    load(grant.stream_url, grant.resume_position || -1, true);
     if (grant.resume_position > 0) say(msg("resuming", clock(grant.resume_position)));
+    loadThumbs(grant);
+  }
+
+  function loadThumbs(grant) {
     fetch(fresh(grant.thumbnails_url), { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (t) { if (t) thumbs = parseThumbs(t, new URL(grant.thumbnails_url, location.href)); }).catch(function () {});
   }

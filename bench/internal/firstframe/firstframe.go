@@ -1,4 +1,7 @@
-package main
+// Package firstframe times, in headless Chromium, the press of a title
+// page's Play link to the first video frame its player page presents: what
+// the benches that compare a player page with a baseline share.
+package firstframe
 
 import (
 	"context"
@@ -45,29 +48,29 @@ const firstFrameJS = `(function () {
   });
 })();`
 
-// playResult is one press of play, in milliseconds from the click.
-type playResult struct {
+// Result is one press of play, in milliseconds from the click.
+type Result struct {
 	Nav    float64 `json:"nav"`    // the player page's navigation start
 	Frame  float64 `json:"frame"`  // the first frame presented
 	Moving float64 `json:"moving"` // currentTime past zero
 	How    string  `json:"how"`
 }
 
-// findChromium returns Debian's Chromium.
-func findChromium() (string, error) {
+// FindChromium returns Debian's Chromium.
+func FindChromium() (string, error) {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p, nil
 		}
 	}
-	return "", errors.New("missing: chromium (run scripts/bench serve, which installs it, or apt-get install -y chromium)")
+	return "", errors.New("missing: chromium (scripts/bench installs it, or apt-get install -y chromium)")
 }
 
-// newBrowser starts headless Chromium with a profile in dir, the HTTP
+// NewBrowser starts headless Chromium with a profile in dir, the HTTP
 // cache off (so that neither side plays from the cache) and firstFrameJS
 // in every page. Cancel the returned function to end it.
-func newBrowser(ctx context.Context, dir string) (context.Context, context.CancelFunc, error) {
-	bin, err := findChromium()
+func NewBrowser(ctx context.Context, dir string) (context.Context, context.CancelFunc, error) {
+	bin, err := FindChromium()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -101,26 +104,27 @@ func newBrowser(ctx context.Context, dir string) (context.Context, context.Cance
 	return bctx, cancel, nil
 }
 
-// signIn signs the bench's viewer in to Lineup and picks the profile.
-func signIn(ctx context.Context, base string) error {
+// SignIn signs a viewer in to the Lineup at base with email and password
+// and picks the profile named profile.
+func SignIn(ctx context.Context, base, email, password, profile string) error {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	return chromedp.Do(ctx,
 		chromedp.Navigate(base+"/signin"),
 		chromedp.WaitVisible(`input[name=email]`),
-		chromedp.SendKeys(`input[name=email]`, viewerEmail),
-		chromedp.SendKeys(`input[name=password]`, viewerPassword),
+		chromedp.SendKeys(`input[name=email]`, email),
+		chromedp.SendKeys(`input[name=password]`, password),
 		chromedp.Submit(`input[name=password]`),
-		chromedp.WaitVisible(`button[data-profile="`+viewerProfile+`"]`),
-		chromedp.Click(`button[data-profile="`+viewerProfile+`"]`),
+		chromedp.WaitVisible(`button[data-profile="`+profile+`"]`),
+		chromedp.Click(`button[data-profile="`+profile+`"]`),
 		chromedp.WaitVisible(`#row-new`),
 	)
 }
 
-// pressPlay opens titleURL, clicks its #play link, and waits for the player
+// PressPlay opens titleURL, clicks its #play link, and waits for the player
 // page to show its first frame and start moving; then it leaves the page
 // (about:blank), so that nothing plays on during the next measurement.
-func pressPlay(ctx context.Context, titleURL string) (playResult, error) {
+func PressPlay(ctx context.Context, titleURL string) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	defer func() {
@@ -129,12 +133,12 @@ func pressPlay(ctx context.Context, titleURL string) (playResult, error) {
 		lcancel()
 	}()
 	if err := chromedp.Do(ctx, chromedp.Navigate(titleURL), chromedp.WaitVisible(`#play`), chromedp.Click(`#play`)); err != nil {
-		return playResult{}, fmt.Errorf("open %s and press play: %w", titleURL, err)
+		return Result{}, fmt.Errorf("open %s and press play: %w", titleURL, err)
 	}
 	for {
 		// While the player page loads, the evaluation may fail (the old
 		// page's context is gone) or find the title page still there.
-		r, err := chromedp.Run(ctx, chromedp.Evaluate[*playResult](`window.__benchPlay || null`))
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[*Result](`window.__benchPlay || null`))
 		if err == nil && r != nil {
 			return *r, nil
 		}
@@ -143,7 +147,7 @@ func pressPlay(ctx context.Context, titleURL string) (playResult, error) {
 			sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			status, _ := chromedp.Run(sctx, chromedp.Evaluate[string](`(document.getElementById("status") || {}).textContent || location.href`))
 			scancel()
-			return playResult{}, fmt.Errorf("no first frame within 60 s of pressing play on %s (page says %q)", titleURL, status)
+			return Result{}, fmt.Errorf("no first frame within 60 s of pressing play on %s (page says %q)", titleURL, status)
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
