@@ -215,6 +215,8 @@ var messages = []struct{ en, hans, hant string }{
 	{"Each works once, in place of a code from your app. Keep them somewhere safe: they are shown only now.", "每个恢复码可代替应用中的验证码使用一次。请妥善保存：它们只显示这一次。", "每組復原碼可代替應用程式中的驗證碼使用一次。請妥善保存：它們只顯示這一次。"},
 	{"Recovery codes left: %d", "剩余恢复码：%d个", "剩餘復原碼：%d組"},
 	{"Back to your account", "返回你的账户", "返回你的帳戶"},
+	{"New recovery codes replace the old ones, which stop working.", "新的恢复码会取代旧的，旧恢复码随即失效。", "新的復原碼會取代舊的，舊復原碼隨即失效。"},
+	{"Make new recovery codes", "生成新的恢复码", "產生新的復原碼"},
 	{"Set up %s", "设置%s", "設定%s"},
 	{"Create the administrator's account. Then you can turn on two-factor sign-in, add titles and let people sign up.", "请创建管理员账户。之后即可开启两步验证登录、添加作品并开放注册。", "請建立管理員帳戶。之後即可開啟兩步驟驗證登入、新增作品並開放註冊。"},
 	{"At least 10 characters, and not a common password.", "至少10个字符，且不能是常见密码。", "至少10個字元，且不能是常見密碼。"},
