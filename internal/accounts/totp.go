@@ -146,14 +146,49 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code string) ([
 }
 
 // NewRecoveryCodes replaces a two-factor account's recovery codes with
-// new ones and returns them (shown once).
-func (s *Service) NewRecoveryCodes(ctx context.Context, userID int64) ([]string, error) {
+// new ones and returns them (shown once), given a current code from the app
+// (or an unused recovery code), checked as at sign-in: a session alone,
+// perhaps left open on a shared computer, cannot make new ones.
+func (s *Service) NewRecoveryCodes(ctx context.Context, userID int64, code string) ([]string, error) {
+	var on bool
+	if err := s.db.QueryRowContext(ctx, `SELECT totp_secret <> '' FROM users WHERE id = $1`, userID).Scan(&on); err != nil {
+		return nil, fmt.Errorf("accounts: new recovery codes: %w", err)
+	}
+	if !on {
+		return nil, fmt.Errorf("accounts: new recovery codes: %w", ErrNotEnrolling)
+	}
+	if err := s.checkSecondFactor(ctx, userID, code); err != nil {
+		return nil, err
+	}
 	codes, hashes := newRecoveryCodes()
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error { return replaceRecoveryCodes(ctx, tx, userID, hashes) })
 	if err != nil {
 		return nil, fmt.Errorf("accounts: new recovery codes: %w", err)
 	}
 	return codes, nil
+}
+
+// TurnOffTOTP turns two-factor sign-in off for a user and forgets the
+// key and the recovery codes: the operator's way back in for someone who
+// lost both the phone and the codes (lineup user 2fa-off). Every session
+// of the user ends. A missing user is an error wrapping store.ErrNotFound.
+func (s *Service) TurnOffTOTP(ctx context.Context, userID int64) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = '', totp_pending = '' WHERE id = $1`, userID)
+		if err != nil {
+			return fmt.Errorf("accounts: turn off TOTP: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("accounts: turn off TOTP of user %d: %w", userID, store.ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("accounts: turn off TOTP: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("accounts: end sessions: %w", err)
+		}
+		return nil
+	})
 }
 
 // RecoveryCodesLeft says how many unused recovery codes a user has.

@@ -167,6 +167,39 @@ func TestTwoFactorRules(t *testing.T) {
 				t.Errorf("no session may exist before the code, found %d", n)
 			}
 		}},
+		{"new recovery codes need a current code, and the old ones stop working", func(t *testing.T, s *accounts.Service, db *store.DB, c *clock, u accounts.User) {
+			secret, old := enrol(t, s, c, u)
+			if _, err := s.NewRecoveryCodes(context.Background(), u.ID, "000000"); !errors.Is(err, accounts.ErrWrongCode) {
+				t.Errorf("new recovery codes without the right code: want ErrWrongCode, got %v", err)
+			}
+			c.Advance(time.Minute)
+			fresh, err := s.NewRecoveryCodes(context.Background(), u.ID, mustCode(t, secret, c.Now()))
+			if err != nil || len(fresh) != accounts.RecoveryCodeCount {
+				t.Fatalf("new recovery codes: %d, %v", len(fresh), err)
+			}
+			if _, err := s.SignInSecondFactor(context.Background(), challengeOf(t, s, u.Email, pw), old[0]); !errors.Is(err, accounts.ErrWrongCode) {
+				t.Errorf("an old recovery code must stop working: %v", err)
+			}
+			if _, err := s.SignInSecondFactor(context.Background(), challengeOf(t, s, u.Email, pw), fresh[0]); err != nil {
+				t.Errorf("a new recovery code must work: %v", err)
+			}
+		}},
+		{"the operator can turn two-factor off, which signs the account out", func(t *testing.T, s *accounts.Service, db *store.DB, c *clock, u accounts.User) {
+			secret, _ := enrol(t, s, c, u)
+			c.Advance(time.Minute)
+			if _, err := s.SignInSecondFactor(context.Background(), challengeOf(t, s, u.Email, pw), mustCode(t, secret, c.Now())); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.TurnOffTOTP(context.Background(), u.ID); err != nil {
+				t.Fatal(err)
+			}
+			if n := countSessions(t, db, u.ID); n != 0 {
+				t.Errorf("turning two-factor off must end the account's sessions, %d left", n)
+			}
+			if sess, err := s.SignIn(context.Background(), u.Email, pw, ""); err != nil || sess.User.TwoFactor {
+				t.Errorf("with two-factor off the password alone signs in: %v", err)
+			}
+		}},
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		for _, tc := range tests {

@@ -37,7 +37,7 @@ func commands() []command {
 		{"restore", "--from DIR", "restore a backup into an empty data folder", runRestore},
 		{"migrate", "[status]", "apply pending database migrations, or list each one's state", runMigrate},
 		{"ingest", "FILE --title ID [--audio LANG=FILE] [--subtitle LANG=FILE]", "ingest a film and encode it", runIngest},
-		{"user", "add --email E [--password-file F] [--admin]  (password on stdin)", "add an account", runUser},
+		{"user", "add --email E [--password-file F] [--admin]  (password on stdin) | 2fa-off --email E", "add an account, or turn its two-factor sign-in off", runUser},
 		{"config", "[--json]", "print the effective configuration, secrets masked", runConfig},
 		{"titles", "add|list|show", "manage the catalogue", runTitles},
 		{"licenses", "add|list|check|conflicts|amend|terminate|withdraw|history", "manage licenses and their changes", runLicenses},

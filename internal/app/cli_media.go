@@ -183,6 +183,9 @@ func (p *progressBar) done() {
 }
 
 func runUser(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "2fa-off" {
+		return runUser2FAOff(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "add" {
 		return fmt.Errorf("%w: lineup user add --email E [--password-file F] [--admin] [--home CC] (the password comes on standard input, or from the file)", ErrUsage)
 	}
@@ -224,6 +227,37 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "added user %d: %s (%s)\n", u.ID, u.Email, u.Role)
+	return nil
+}
+
+// runUser2FAOff turns two-factor sign-in off for one account: the way
+// back in for someone who lost both the phone and the recovery codes.
+func runUser2FAOff(ctx context.Context, e *env, args []string) error {
+	fs, parse := e.flags("user 2fa-off")
+	email := fs.String("email", "", "the user's email")
+	if err := parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return fmt.Errorf("%w: lineup user 2fa-off --email E", ErrUsage)
+	}
+	svc, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.db.Close()
+	acc, err := accounts.New(svc.db, accounts.Config{})
+	if err != nil {
+		return err
+	}
+	u, err := acc.UserByEmail(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("%w: no account has the email %s", ErrUsage, *email)
+	}
+	if err := acc.TurnOffTOTP(ctx, u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "two-factor sign-in is off for %s; every session of the account was signed out\n", u.Email)
 	return nil
 }
 

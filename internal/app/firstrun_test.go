@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -8,6 +10,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"github.com/lineup/lineup/internal/accounts"
 )
 
 var setupURL = regexp.MustCompile(`setup_url="?(http://[^\s"]+/setup\?token=[A-Za-z0-9]+)`)
@@ -69,5 +76,45 @@ func TestAdmin2FASettingIsChecked(t *testing.T) {
 	_, err := c.run("serve")
 	if err == nil || !strings.Contains(err.Error(), "LINEUP_ADMIN_2FA") || !strings.Contains(err.Error(), "required or offered") {
 		t.Fatalf("an unknown LINEUP_ADMIN_2FA must stop lineup serve saying what it takes, got %v", err)
+	}
+}
+
+// The operator's way back in for an admin who lost the phone and the
+// recovery codes: lineup user 2fa-off.
+func TestUser2FAOff(t *testing.T) {
+	c := newCLI(t, filepath.Join(t.TempDir(), "off.db"))
+	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return c.env[k] }, stdin: strings.NewReader("an admin's long passphrase\n")}
+	if err := runUser(context.Background(), e, []string{"add", "--admin", "--email", "lost@b.test"}); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := e.open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.db.Close()
+	acc, err := accounts.New(svc.db, accounts.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := acc.UserByEmail(context.Background(), "lost@b.test")
+	k, err := acc.EnrolmentKey(context.Background(), u.ID, "Lineup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := totp.GenerateCode(k.Secret(), time.Now())
+	if _, err := acc.ConfirmTOTP(context.Background(), u.ID, code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.SignIn(context.Background(), "lost@b.test", "an admin's long passphrase", ""); !errors.Is(err, accounts.ErrSecondFactor) {
+		t.Fatalf("two-factor must be on: %v", err)
+	}
+	if err := runUser(context.Background(), e, []string{"2fa-off", "--email", "nobody@b.test"}); err == nil {
+		t.Errorf("2fa-off for an unknown email must fail")
+	}
+	if err := runUser(context.Background(), e, []string{"2fa-off", "--email", "lost@b.test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.SignIn(context.Background(), "lost@b.test", "an admin's long passphrase", ""); err != nil {
+		t.Errorf("after lineup user 2fa-off the password alone signs in: %v", err)
 	}
 }

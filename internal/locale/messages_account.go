@@ -91,6 +91,8 @@ var accountMessages = []entry{
 	{"Each works once, in place of a code from your app. Keep them somewhere safe: they are shown only now.", "每个恢复码可以代替应用中的验证码使用一次。请妥善保存：它们只会在这里显示这一次。", "每組復原碼可以代替應用程式中的驗證碼使用一次。請妥善保存：它們只會在這裡顯示這一次。"},
 	{"Recovery codes left: %d", "剩余恢复码：%d 个", "剩餘復原碼：%d 組"},
 	{"Back to your account", "返回你的账户", "返回你的帳號"},
+	{"New recovery codes replace the old ones, which stop working.", "新的恢复码会取代旧的，旧恢复码随即失效。", "新的復原碼會取代舊的，舊復原碼隨即失效。"},
+	{"Make new recovery codes", "生成新的恢复码", "產生新的復原碼"},
 
 	// First run: the setup link lineup serve prints.
 	{"Set up %s", "设置%s", "設定%s"},

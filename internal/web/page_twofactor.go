@@ -175,3 +175,30 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error 
 	return s.renderTwoFactor(w, r, http.StatusOK, twoFactorPage{Codes: codes,
 		Notice: loc.T("Two-factor sign-in is on. From now on, signing in asks for a code from your app after your password.")})
 }
+
+// twoFactorRecovery replaces the recovery codes, given a current code from
+// the app, and shows the new ones once.
+func (s *Server) twoFactorRecovery(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
+	v := viewerFrom(r.Context())
+	if onKidsProfile(v) {
+		return errForbidden("a kids profile cannot change the account's settings")
+	}
+	loc := s.localeOf(r)
+	codes, err := s.Accounts.NewRecoveryCodes(r.Context(), v.session.User.ID, r.PostFormValue("code"))
+	var le *accounts.LimitError
+	switch {
+	case errors.As(err, &le):
+		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
+		return s.renderTwoFactor(w, r, http.StatusTooManyRequests, twoFactorPage{
+			Error: limitText(loc, le)})
+	case errors.Is(err, accounts.ErrWrongCode), errors.Is(err, accounts.ErrNotEnrolling):
+		return s.renderTwoFactor(w, r, http.StatusBadRequest, twoFactorPage{
+			Error: loc.T("That code is not right or was already used. Enter the code your app shows now, or an unused recovery code.")})
+	case err != nil:
+		return err
+	}
+	return s.renderTwoFactor(w, r, http.StatusOK, twoFactorPage{Codes: codes})
+}

@@ -369,6 +369,7 @@ func (s *Server) routes() []route {
 		page("GET", "/account/2fa", s.signedIn(s.twoFactorPage)),
 		page("POST", "/account/2fa", s.signedIn(s.twoFactorConfirm)),
 		page("GET", "/account/2fa/qr.png", s.signedIn(s.twoFactorQR)),
+		page("POST", "/account/2fa/recovery", s.signedIn(s.twoFactorRecovery)),
 		page("POST", "/account/parental-pin", s.signedIn(s.accountParentalPIN)),
 		page("GET", "/setup", s.setupForm),
 		page("POST", "/setup", s.setup),

@@ -123,6 +123,16 @@ func TestAdminTwoFactorThroughTheWeb(t *testing.T) {
 		if status, page := b.do("GET", "/admin", nil); status != http.StatusOK || isEnrolmentPage(page) {
 			t.Errorf("once enrolled the admin reaches the admin pages: %d", status)
 		}
+		clock.Add(30 * time.Second)
+		if status, _ := b.do("POST", "/account/2fa/recovery", url.Values{"csrf": {csrf}, "code": {"000000"}}); status != http.StatusBadRequest {
+			t.Errorf("new recovery codes need a right code: %d", status)
+		}
+		status, page = b.do("POST", "/account/2fa/recovery", url.Values{"csrf": {csrf}, "code": {codeAt(t, secret, clock.Now())}})
+		if fresh := recoveryCode.FindAllStringSubmatch(page, -1); status != http.StatusOK || len(fresh) != accounts.RecoveryCodeCount || fresh[0][1] == codes[0][1] {
+			t.Fatalf("a right code must show %d new recovery codes: %d", accounts.RecoveryCodeCount, status)
+		} else {
+			codes = fresh
+		}
 
 		// Sign-in asks for the code after the password; no session before.
 		nb, ch := passwordStep(t, vs)
