@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -340,6 +341,14 @@ func hsts(t *testing.T, proxy, what string, h http.Header) {
 // pick a profile, start playback from the country the proxy forwards, and
 // fetch what a player fetches.
 func signInAndPlay(t *testing.T, svc browserService, p tlsProxy) {
+	v := proxySignIn(t, p, "us@viewer.test")
+	playThroughProxy(t, svc, p, v)
+}
+
+// proxySignIn signs email in with the form through the proxy and picks
+// its profile, checking the session cookie and HSTS on the way.
+func proxySignIn(t *testing.T, p tlsProxy, email string) *proxyViewer {
+	t.Helper()
 	v := &proxyViewer{t: t, proxy: p.name, c: p.client(t), header: http.Header{"X-Country-Code": {"US"}}}
 	resp, _ := v.do("GET", "/signin", "", nil, nil)
 	if resp.StatusCode != 200 {
@@ -349,7 +358,7 @@ func signInAndPlay(t *testing.T, svc browserService, p tlsProxy) {
 		t.Errorf("through %s, the viewer must be served over HTTP/2, got %s", p.name, resp.Proto)
 	}
 	hsts(t, p.name, "the sign-in page", resp.Header)
-	form := url.Values{"email": {"us@viewer.test"}, "password": {"correct horse battery"}}
+	form := url.Values{"email": {email}, "password": {"correct horse battery"}}
 	resp, body := v.do("POST", "/signin", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()), nil)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("through %s, signing in must redirect to the profiles: %d %s", p.name, resp.StatusCode, body)
@@ -375,11 +384,16 @@ func signInAndPlay(t *testing.T, svc browserService, p tlsProxy) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("through %s, picking a profile must redirect home: %d %s", p.name, resp.StatusCode, body)
 	}
+	return v
+}
+
+// playThroughProxy starts playback and fetches what a player fetches.
+func playThroughProxy(t *testing.T, svc browserService, p tlsProxy, v *proxyViewer) {
 
 	// The country header, as the proxy forwards it, decides: the title is
 	// licensed in the US now and in France only from next month.
 	start := fmt.Sprintf(`{"title": %d}`, svc.titleID)
-	resp, body = v.do("POST", "/api/v1/playback", "application/json", strings.NewReader(start), http.Header{"X-Country-Code": {"FR"}})
+	resp, body := v.do("POST", "/api/v1/playback", "application/json", strings.NewReader(start), http.Header{"X-Country-Code": {"FR"}})
 	if resp.StatusCode != http.StatusForbidden || !bytes.Contains(body, []byte(`"not_available"`)) {
 		t.Errorf("through %s, a viewer placed in France by X-Country-Code must be refused: the title is not available there yet: %d %s", p.name, resp.StatusCode, body)
 	}
@@ -462,6 +476,22 @@ func bodyLimits(t *testing.T, svc browserService, p tlsProxy) {
 	resp, body := v.do("POST", "/api/v1/titles", "application/json", strings.NewReader(`{"original_title": "`+big+`"}`), nil)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("through %s, an 11 MB body to /api/v1/titles must be refused with 413 (a 10 MB limit): %d %s", p.name, resp.StatusCode, tail(string(body), 300))
+	}
+	// An artwork image up to 20 MiB, from an admin's session: read by
+	// Lineup (and refused there as no image), not cut off on the way.
+	admin := proxySignIn(t, p, "admin@viewer.test")
+	unchecked := p.client(nil) // nginx's own 413 page is not Lineup's to document
+	unchecked.Jar = admin.c.Jar
+	admin.c = unchecked
+	var art bytes.Buffer
+	mw := multipart.NewWriter(&art)
+	mw.WriteField("kind", "poster")
+	fw, _ := mw.CreateFormFile("image", "poster.png")
+	fw.Write(bytes.Repeat([]byte{0x89}, 12<<20))
+	mw.Close()
+	resp, body = admin.do("POST", fmt.Sprintf("/admin/titles/%d/artwork?csrf=%s", svc.titleID, url.QueryEscape(admin.csrf)), mw.FormDataContentType(), &art, nil)
+	if resp.StatusCode == http.StatusRequestEntityTooLarge || resp.StatusCode/100 != 4 || !strings.Contains(string(body), "JPEG, PNG or WebP") {
+		t.Errorf("through %s, a 12 MiB artwork upload (Lineup takes 20 MiB) must reach Lineup and be refused as no image, got %d %s %s", p.name, resp.StatusCode, resp.Header.Get("Location"), tail(string(body), 300))
 	}
 	path := fmt.Sprintf("/api/v1/titles/%d/assets", svc.titleID)
 	form := "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n" + big + "\r\n--b--\r\n"

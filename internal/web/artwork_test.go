@@ -60,7 +60,18 @@ func TestAdminUploadsArtworkAndCardsShowIt(t *testing.T) {
 	png.Encode(&pngData, img)
 	gif.Encode(&gifData, img, nil)
 
-	status, page := uploadArtwork(t, b, vs.unready, token, "poster", gifData.Bytes())
+	// The page takes images up to 20 MiB, beyond the 1 MiB this server
+	// allows other bodies: a 3 MiB file is read (and refused as no image),
+	// not cut off as too large.
+	status, page := uploadArtwork(t, b, vs.unready, token, "poster", bytes.Repeat([]byte{0x89}, 3<<20))
+	if status == http.StatusRequestEntityTooLarge || status/100 != 4 {
+		t.Errorf("a 3 MiB artwork upload must be read as an upload (20 MiB limit), not refused by the ordinary body limit: %d", status)
+	}
+	status, _ = uploadArtwork(t, b, vs.unready, token, "poster", bytes.Repeat([]byte{0x89}, 22<<20))
+	if status != http.StatusRequestEntityTooLarge {
+		t.Errorf("an artwork over 20 MiB must be refused with 413: %d", status)
+	}
+	status, page = uploadArtwork(t, b, vs.unready, token, "poster", gifData.Bytes())
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "JPEG, PNG or WebP") {
 		t.Errorf("a GIF must be refused saying which formats are taken: %d", status)
 	}

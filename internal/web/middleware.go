@@ -164,14 +164,17 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	})
 }
 
-// isUpload tells the film upload routes (POST /api/v1/titles/{id}/assets,
-// POST /admin/ingest) before the mux has matched them.
+// isUpload tells the upload routes (POST /api/v1/titles/{id}/assets,
+// POST /admin/ingest, and the artwork upload, POST
+// /admin/titles/{id}/artwork, which takes images up to 20 MiB) before the
+// mux has matched them. Each bounds its own body.
 func isUpload(r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		return false
 	}
 	p := r.URL.Path
-	return p == "/admin/ingest" || strings.HasPrefix(p, "/api/v1/titles/") && strings.HasSuffix(p, "/assets")
+	return p == "/admin/ingest" || strings.HasPrefix(p, "/api/v1/titles/") && strings.HasSuffix(p, "/assets") ||
+		strings.HasPrefix(p, "/admin/titles/") && strings.HasSuffix(p, "/artwork")
 }
 
 // unlimitedBody marks an upload route; limitBody left its body unbounded,
