@@ -18,7 +18,11 @@ require (
 	modernc.org/sqlite v1.62.0
 )
 
-require github.com/test-go/testify v1.1.4 // indirect
+require (
+	github.com/boombuler/barcode v1.0.1-0.20190219062509-6c824513bacc // indirect
+	github.com/pquerna/otp v1.5.0 // indirect
+	github.com/test-go/testify v1.1.4 // indirect
+)
 
 require (
 	github.com/clipperhouse/uax29/v2 v2.7.0 // indirect

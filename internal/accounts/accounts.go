@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -38,6 +39,9 @@ type User struct {
 	// alpha-2), "" when unknown; the EU portability rule keys on it.
 	HomeTerritory string    `json:"home_territory"`
 	CreatedAt     time.Time `json:"created_at"`
+	// TwoFactor says the account signs in with a TOTP code after its
+	// password (EnrolTOTP, ConfirmTOTP).
+	TwoFactor bool `json:"two_factor"`
 }
 
 // IsAdmin reports whether the user has the admin role.
@@ -72,7 +76,8 @@ var (
 // account or from an address, or a profile's PIN) and when to try again.
 // errors.Is(err, ErrRateLimited) matches it.
 type LimitError struct {
-	// Scope is what is limited: "account", "address" or "pin".
+	// Scope is what is limited: "account", "address", "pin" (a profile's
+	// or the parental PIN) or "code" (two-factor codes).
 	Scope string
 	// RetryAfter is how long until an attempt is accepted again, rounded
 	// up to the second; the web layer sends it as Retry-After.
@@ -82,8 +87,11 @@ type LimitError struct {
 // Error says what is limited and for how long, without naming the account.
 func (e *LimitError) Error() string {
 	what := "sign-in attempts"
-	if e.Scope == "pin" {
+	switch e.Scope {
+	case "pin":
 		what = "wrong PINs"
+	case "code":
+		what = "wrong codes"
 	}
 	return fmt.Sprintf("too many %s: try again in %s", what, e.RetryAfter)
 }
@@ -119,9 +127,11 @@ type Config struct {
 	// LimitWindow is the length of the attempt window; zero means 15
 	// minutes.
 	LimitWindow time.Duration
-	// HashConcurrency is how many password and PIN hashes may run at once
-	// (each takes PasswordParams.Memory); further ones wait. Zero means
-	// the number of CPUs, at least 2.
+	// HashConcurrency is how many password and PIN hashes (and password
+	// strength estimates) may run at once (each hash takes
+	// PasswordParams.Memory); further ones wait. Zero means one less than
+	// the number of CPUs, at least 1: one CPU stays free to answer
+	// everything else.
 	HashConcurrency int
 	// PasswordParams are the argon2id parameters for new hashes; nil means
 	// DefaultPasswordParams. Existing hashes carry their own parameters.
@@ -146,6 +156,8 @@ type Service struct {
 	params    *argon2id.Params
 	dummyHash string // hashed for unknown emails, so they cost what a real check costs
 	hashCounters
+	setupMu sync.Mutex // one AddFirstAdmin at a time
+
 }
 
 // New returns a Service over db, which must be migrated. It hashes one
@@ -181,7 +193,7 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 		p.Parallelism = uint8(min(runtime.NumCPU(), 255))
 	}
 	if cfg.HashConcurrency <= 0 {
-		cfg.HashConcurrency = max(runtime.NumCPU(), 2)
+		cfg.HashConcurrency = max(runtime.NumCPU()-1, 1)
 	}
 	s := &Service{db: db, cfg: cfg, params: &p}
 	s.hashSlots = make(chan struct{}, cfg.HashConcurrency)

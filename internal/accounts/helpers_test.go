@@ -100,3 +100,14 @@ func limitOf(t testing.TB, err error) *accounts.LimitError {
 	}
 	return le
 }
+
+// setUp gives the service its first administrator, as the setup link
+// does, so that sign-up opens.
+func setUp(t testing.TB, s *accounts.Service) accounts.User {
+	t.Helper()
+	u, err := s.AddFirstAdmin(context.Background(), accounts.NewUser{Email: "first.admin@example.com", Password: "the first admin's passphrase"})
+	if err != nil {
+		t.Fatalf("first admin: %v", err)
+	}
+	return u
+}

@@ -102,6 +102,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (Ses
 			return Session{}, err
 		}
 	}
+	if u.TwoFactor {
+		return Session{}, s.secondFactor(ctx, u)
+	}
 	return s.openSession(ctx, u)
 }
 
@@ -145,7 +148,7 @@ func (s *Service) Session(ctx context.Context, token string) (Session, error) {
 	var pID, pUser, pMaxAge, pCreated sql.NullInt64
 	var pName, pLang, pSize, pBackground sql.NullString
 	var pKids, pPIN sql.NullBool
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.home_territory, u.created_at,
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, u.role, u.home_territory, u.created_at, u.totp_secret <> '',
 			s.profile_id, s.created_at, s.expires_at, s.seen_at,
 			p.id, p.user_id, p.name, p.language, p.max_age, p.kids, p.pin_hash <> '', p.created_at, p.caption_size, p.caption_background
 		FROM sessions s JOIN users u ON u.id = s.user_id

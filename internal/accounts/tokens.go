@@ -36,12 +36,18 @@ var ErrBadLink = errors.New("this link has expired or was already used: ask for 
 // IssueLink makes a single-use token for an emailed link of the given
 // purpose for a user, valid for LinkTTL. Only its hash is stored.
 func (s *Service) IssueLink(ctx context.Context, userID int64, p Purpose) (string, error) {
+	return s.issueToken(ctx, userID, p, LinkTTL)
+}
+
+// issueToken makes a single-use token of a purpose for a user, valid for
+// ttl; only its hash is stored.
+func (s *Service) issueToken(ctx context.Context, userID int64, p Purpose, ttl time.Duration) (string, error) {
 	b := make([]byte, tokenBytes)
 	rand.Read(b)
 	token := base64.RawURLEncoding.EncodeToString(b)
 	now := s.now()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO account_tokens (id, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-		sessionID(token), userID, string(p), millis(now), millis(now.Add(LinkTTL)))
+		sessionID(token), userID, string(p), millis(now), millis(now.Add(ttl)))
 	if err != nil {
 		return "", fmt.Errorf("accounts: issue %s link: %w", p, err)
 	}
@@ -72,7 +78,7 @@ func (s *Service) useLink(ctx context.Context, tx *sql.Tx, token string, p Purpo
 // link, ends every session of the user and forgets the account's failed
 // sign-ins. A weak password is a *FieldError and leaves the link unspent.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (User, error) {
-	if err := CheckNewPassword(password, ""); err != nil {
+	if err := s.checkNewPassword(ctx, password, ""); err != nil {
 		return User{}, err
 	}
 	hash, err := s.createHash(ctx, password)
@@ -121,6 +127,10 @@ func (s *Service) SignInWithLink(ctx context.Context, token string) (Session, er
 	if err := s.clear(ctx, "account:"+emailKey(u.Email)); err != nil {
 		return Session{}, err
 	}
+	if u.TwoFactor {
+		// The mailbox is one factor: the app's code is still asked.
+		return Session{}, s.secondFactor(ctx, u)
+	}
 	return s.openSession(ctx, u)
 }
 
@@ -142,6 +152,9 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (Session, error
 	if err != nil {
 		return Session{}, err
 	}
+	if u.TwoFactor {
+		return Session{}, s.secondFactor(ctx, u)
+	}
 	return s.openSession(ctx, u)
 }
 
@@ -153,7 +166,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess Session, current, pas
 	if err := s.CheckPassword(ctx, sess.User.ID, current); err != nil {
 		return err
 	}
-	if err := CheckNewPassword(password, sess.User.Email); err != nil {
+	if err := s.checkNewPassword(ctx, password, sess.User.Email); err != nil {
 		return err
 	}
 	hash, err := s.createHash(ctx, password)

@@ -21,13 +21,19 @@ type NewUser struct {
 }
 
 // SignUp creates a viewer account, if the operator lets people sign up
-// (Config.SignUpOpen); otherwise it returns ErrSignUpClosed. Invalid input
+// (Config.SignUpOpen); otherwise it returns ErrSignUpClosed. Until an
+// administrator exists it returns ErrNotSetUp (see AddFirstAdmin). Invalid input
 // is a *FieldError; an email already registered, in any case, is a
 // *FieldError wrapping ErrEmailTaken. SignUp creates no profile and signs no
 // one in: the caller follows with AddProfile and SignIn.
 func (s *Service) SignUp(ctx context.Context, nu NewUser) (User, error) {
 	if !s.cfg.SignUpOpen {
 		return User{}, fmt.Errorf("accounts: sign up: %w", ErrSignUpClosed)
+	}
+	if ok, err := s.HasAdmin(ctx); err != nil {
+		return User{}, err
+	} else if !ok {
+		return User{}, fmt.Errorf("accounts: sign up: %w", ErrNotSetUp)
 	}
 	nu.Role = RoleViewer
 	u, err := s.AddUser(ctx, nu)
@@ -47,7 +53,7 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	if err := CheckNewPassword(nu.Password, email); err != nil {
+	if err := s.checkNewPassword(ctx, nu.Password, email); err != nil {
 		return User{}, err
 	}
 	role, err := checkRole(nu.Role)
@@ -77,13 +83,13 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 	return u, nil
 }
 
-const userColumns = `id, email, role, home_territory, created_at`
+const userColumns = `id, email, role, home_territory, created_at, totp_secret <> ''`
 
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
 	var u User
 	var role string
 	var created int64
-	if err := row.Scan(append([]any{&u.ID, &u.Email, &role, &u.HomeTerritory, &created}, extra...)...); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &role, &u.HomeTerritory, &created, &u.TwoFactor}, extra...)...); err != nil {
 		return User{}, err
 	}
 	u.Role, u.CreatedAt = Role(role), fromMillis(created)
@@ -121,7 +127,7 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 // session. A missing user is an error wrapping store.ErrNotFound; a weak
 // password a *FieldError.
 func (s *Service) SetPassword(ctx context.Context, userID int64, password string) error {
-	if err := CheckNewPassword(password, ""); err != nil {
+	if err := s.checkNewPassword(ctx, password, ""); err != nil {
 		return err
 	}
 	hash, err := s.createHash(ctx, password)

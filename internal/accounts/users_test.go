@@ -74,6 +74,7 @@ func TestEmailUniqueWhateverTheCase(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := newService(t, db, newClock())
 		ctx := context.Background()
+		setUp(t, s)
 		mustUser(t, s, "Wu.Yue@example.com", "correct horse")
 		_, err := s.SignUp(ctx, accounts.NewUser{Email: "wu.yue@EXAMPLE.COM", Password: "another one, quite long"})
 		if !errors.Is(err, accounts.ErrEmailTaken) {
@@ -99,6 +100,7 @@ func TestSignUpCanBeTurnedOff(t *testing.T) {
 			t.Errorf("the operator's AddUser works with sign-up turned off: %v", err)
 		}
 		open := newService(t, db, newClock())
+		setUp(t, open)
 		u, err := open.SignUp(ctx, accounts.NewUser{Email: "b@example.com", Password: "correct horse", Role: accounts.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)

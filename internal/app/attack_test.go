@@ -16,7 +16,13 @@ import (
 // its address.
 func startServe(t *testing.T, vars map[string]string) string {
 	t.Helper()
-	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return vars[k] }}
+	return startServeLogging(t, vars, io.Discard)
+}
+
+// startServeLogging is startServe with the log written to stderr.
+func startServeLogging(t *testing.T, vars map[string]string, stderr io.Writer) string {
+	t.Helper()
+	e := &env{stdout: io.Discard, stderr: stderr, getenv: func(k string) string { return vars[k] }}
 	_, parse := e.flags("serve")
 	if err := parse(nil); err != nil {
 		t.Fatal(err)

@@ -57,6 +57,8 @@ type Config struct {
 	MailFrom          string
 	EmailVerification string
 	MaxConnsPerAddr   int
+	// Admin2FA is LINEUP_ADMIN_2FA: required or offered.
+	Admin2FA string
 	// Operating a node: health, disks and retries.
 	MinFreeBytes int64
 	MetricsAddr  string
@@ -293,6 +295,17 @@ func accountSettings() []setting {
 			return nil
 		},
 		get: func(c *Config) string { return strconv.Itoa(c.MaxConnsPerAddr) }})
+	out = append(out, setting{flag: "admin-2fa", env: "LINEUP_ADMIN_2FA", def: "offered",
+		help: "two-factor sign-in for administrators: required (an admin without it reaches only the enrolment page) or offered",
+		set: func(c *Config, v string) error {
+			switch v {
+			case "required", "offered":
+				c.Admin2FA = v
+				return nil
+			}
+			return fmt.Errorf("LINEUP_ADMIN_2FA must be required or offered, not %q", v)
+		},
+		get: func(c *Config) string { return c.Admin2FA }})
 	return out
 }
 

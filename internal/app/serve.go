@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -122,6 +123,7 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		BaseURL:        e.cfg.baseURL(e.cfg.Addr),
 		VerifyEmail:    e.cfg.verifyEmail(),
 		TrustedOrigins: trustedOrigins(e.cfg.PublicURL),
+		Admin2FA:       e.cfg.Admin2FA,
 	})
 	if err != nil {
 		return err
@@ -156,6 +158,9 @@ func (e *env) serve(ctx context.Context, rt *runtime, ready func(addr string)) e
 		}
 		return false
 	})
+	if err := e.offerSetup(ctx, rt, handler); err != nil {
+		return err
+	}
 	e.log.Info("serving", "addr", "http://"+addr, "database", svc.db.Location, "dialect", svc.db.Dialect.String())
 	if ready != nil {
 		ready(addr)
@@ -233,4 +238,22 @@ func trustedOrigins(publicURL string) []string {
 		return nil
 	}
 	return []string{u.Scheme + "://" + u.Host}
+}
+
+// offerSetup makes the one-time first-run link when no administrator
+// exists (issue 10 item 4) and prints it once: its page creates the first
+// administrator, after which it stops working. Sign-up stays closed until
+// then.
+func (e *env) offerSetup(ctx context.Context, rt *runtime, handler *web.Server) error {
+	ok, err := rt.accounts.HasAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return nil
+	}
+	handler.SetupToken = rand.Text()
+	link := strings.TrimRight(handler.BaseURL, "/") + "/setup?token=" + handler.SetupToken
+	e.log.Warn("no administrator yet: open setup_url to create one (it works until an administrator exists; sign-up stays closed until then; or run lineup user add --admin)", "setup_url", link)
+	return nil
 }

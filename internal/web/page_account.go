@@ -154,6 +154,10 @@ func (s *Server) linkSignIn(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, accounts.ErrBadLink) {
 		return s.badLink(w, r)
 	}
+	var sf *accounts.SecondFactorError
+	if errors.As(err, &sf) {
+		return s.askCode(w, r, http.StatusOK, sf.Challenge, "/", "")
+	}
 	if err != nil {
 		return err
 	}
@@ -167,6 +171,9 @@ func (s *Server) linkSignIn(w http.ResponseWriter, r *http.Request) error {
 
 type accountPage struct {
 	Email, Error, Done string
+	// TwoFactor says two-factor sign-in is on; ParentalPIN that the
+	// account has a parental PIN.
+	TwoFactor, ParentalPIN bool
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
@@ -174,7 +181,53 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if onKidsProfile(v) {
 		return errForbidden("a kids profile cannot open the account's settings; switch to a grown-up's profile")
 	}
-	return s.render(w, http.StatusOK, "account", s.page(r, "Your account", "", accountPage{Email: v.session.User.Email}))
+	return s.renderAccount(w, r, http.StatusOK, accountPage{})
+}
+
+// renderAccount renders the account page with the account's state.
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, p accountPage) error {
+	u := viewerFrom(r.Context()).session.User
+	has, err := s.Accounts.HasParentalPIN(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	p.Email, p.TwoFactor, p.ParentalPIN = u.Email, u.TwoFactor, has
+	return s.render(w, status, "account", s.page(r, "Your account", "", p))
+}
+
+// accountParentalPIN sets or removes the parental PIN, which can stand in
+// for the password when adding or changing a profile.
+func (s *Server) accountParentalPIN(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
+	v := viewerFrom(r.Context())
+	if onKidsProfile(v) {
+		return errForbidden("a kids profile cannot change the account's settings")
+	}
+	loc := s.localeOf(r)
+	pin := r.PostFormValue("parental_pin")
+	err := s.Accounts.SetParentalPIN(r.Context(), v.session.User.ID, r.PostFormValue("current"), pin)
+	var inv invalidField
+	var le *accounts.LimitError
+	p := accountPage{}
+	status := http.StatusOK
+	switch {
+	case errors.As(err, &le):
+		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
+		status, p.Error = http.StatusTooManyRequests, le.Error()
+	case errors.Is(err, accounts.ErrInvalidCredentials):
+		status, p.Error = http.StatusForbidden, loc.T("Your current password is not right.")
+	case errors.As(err, &inv):
+		status, p.Error = http.StatusBadRequest, loc.T("The parental PIN must be exactly 4 digits.")
+	case err != nil:
+		return err
+	case pin == "":
+		p.Done = loc.T("Your parental PIN is removed.")
+	default:
+		p.Done = loc.T("Your parental PIN is set.")
+	}
+	return s.renderAccount(w, r, status, p)
 }
 
 // accountPassword changes the password and signs out every other session.
@@ -187,7 +240,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 		return errForbidden("a kids profile cannot change the account's password")
 	}
 	err := s.Accounts.ChangePassword(r.Context(), v.session, r.PostFormValue("current"), r.PostFormValue("password"))
-	p := accountPage{Email: v.session.User.Email}
+	p := accountPage{}
 	var inv invalidField
 	var le *accounts.LimitError
 	status := http.StatusOK
@@ -205,7 +258,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 	default:
 		p.Done = "Your password is changed. Every other session was signed out."
 	}
-	return s.render(w, status, "account", s.page(r, "Your account", "", p))
+	return s.renderAccount(w, r, status, p)
 }
 
 // accountSignOutEverywhere ends every session of the account.

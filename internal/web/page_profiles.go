@@ -100,21 +100,22 @@ func onKidsProfile(v *viewer) bool { return v != nil && v.profile != nil && v.pr
 
 // holderOnly lets through only the account holder: not from a kids
 // profile, and with the account's password typed again (issue 10 row 1: a
-// kids profile made itself an adult profile). It answers the refusal
+// kids profile made itself an adult profile), or the account's parental
+// PIN in its place. It answers the refusal
 // itself and returns false.
 func (s *Server) holderOnly(w http.ResponseWriter, r *http.Request) (bool, error) {
 	v := viewerFrom(r.Context())
 	if onKidsProfile(v) {
 		return false, s.renderProfiles(w, r, http.StatusForbidden, "A kids profile cannot add or change profiles. Switch to a grown-up's profile.")
 	}
-	err := s.Accounts.CheckPassword(r.Context(), v.session.User.ID, r.PostFormValue("password"))
+	err := s.Accounts.CheckHolder(r.Context(), v.session.User.ID, r.PostFormValue("password"))
 	var le *accounts.LimitError
 	switch {
 	case errors.As(err, &le):
 		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
 		return false, s.renderProfiles(w, r, http.StatusTooManyRequests, le.Error())
 	case errors.Is(err, accounts.ErrInvalidCredentials):
-		return false, s.renderProfiles(w, r, http.StatusForbidden, "Enter the account's password to add or change a profile.")
+		return false, s.renderProfiles(w, r, http.StatusForbidden, s.localeOf(r).T("Enter the account's password or its parental PIN to add or change a profile."))
 	case err != nil:
 		return false, err
 	}

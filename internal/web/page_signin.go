@@ -31,6 +31,10 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		addr = s.Geo.ClientAddr(r).String()
 	}
 	sess, err := s.Accounts.SignIn(r.Context(), email, r.PostFormValue("password"), addr)
+	var sf *accounts.SecondFactorError
+	if errors.As(err, &sf) {
+		return s.askCode(w, r, http.StatusOK, sf.Challenge, next, "")
+	}
 	if err != nil {
 		p := signinPage{SignUpOpen: s.Accounts.SignUpOpen(), Email: email, Next: next}
 		status := http.StatusUnauthorized
@@ -81,6 +85,9 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
 	if !s.Accounts.SignUpOpen() {
 		return errForbidden("this service does not take new sign-ups; ask its operator for an account")
 	}
+	if ok, err := s.Accounts.HasAdmin(r.Context()); err != nil || !ok {
+		return s.notSetUp(w, r, err)
+	}
 	return s.render(w, http.StatusOK, "signin", s.page(r, s.localeOf(r).T("Create account"), "", signinPage{SignUp: true}))
 }
 
@@ -93,6 +100,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	if !s.Accounts.SignUpOpen() {
 		return errForbidden("this service does not take new sign-ups; ask its operator for an account")
 	}
+	if ok, err := s.Accounts.HasAdmin(r.Context()); err != nil || !ok {
+		return s.notSetUp(w, r, err)
+	}
 	key := s.clientKey(r)
 	if wait := s.signups.wait(key); wait > 0 {
 		return tooMany(w, wait, "too many sign-ups from this address")
@@ -103,6 +113,8 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.Accounts.SignUp(r.Context(), accounts.NewUser{Email: email, Password: pw, HomeTerritory: home})
 	var inv invalidField
 	switch {
+	case errors.Is(err, accounts.ErrNotSetUp):
+		return s.notSetUp(w, r, nil)
 	case errors.Is(err, accounts.ErrEmailTaken):
 		if owner, err := s.Accounts.UserByEmail(r.Context(), email); err == nil {
 			s.sendLink(r, owner, accounts.PurposeSignIn, "Someone tried to create an account with your email",

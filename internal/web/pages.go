@@ -266,6 +266,9 @@ func (s *Server) withViewer(next http.Handler) http.Handler {
 				v.where = res
 			}
 		}
+		if s.mustEnrol(v) && s.enrolmentOnly(w, r) {
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, v)))
 	})
 }

@@ -106,6 +106,14 @@ type Deps struct {
 	// VerifyEmail says new accounts confirm their email before signing in
 	// (accounts.Config.VerifyEmail must match).
 	VerifyEmail bool
+	// Admin2FA is LINEUP_ADMIN_2FA: "required" keeps an administrator
+	// without two-factor sign-in on the enrolment page until enrolled;
+	// "offered" (or "") only offers it.
+	Admin2FA string
+	// SetupToken is the secret of the one-time first-run link (/setup)
+	// that `lineup serve` prints when no administrator exists; "" means
+	// no setup link works.
+	SetupToken string
 
 	// Disks are the folders this node writes to; /readyz checks their
 	// free space against MinFreeBytes (0 means 256 MiB) and a full-disk
@@ -356,5 +364,13 @@ func (s *Server) routes() []route {
 		page("GET", "/account", s.signedIn(s.account)),
 		page("POST", "/account/password", s.signedIn(s.accountPassword)),
 		page("POST", "/account/signout-everywhere", s.signedIn(s.accountSignOutEverywhere)),
+		// Two-factor sign-in, first run and the parental PIN (issue 10).
+		page("POST", "/signin/code", s.signinCode),
+		page("GET", "/account/2fa", s.signedIn(s.twoFactorPage)),
+		page("POST", "/account/2fa", s.signedIn(s.twoFactorConfirm)),
+		page("GET", "/account/2fa/qr.png", s.signedIn(s.twoFactorQR)),
+		page("POST", "/account/parental-pin", s.signedIn(s.accountParentalPIN)),
+		page("GET", "/setup", s.setupForm),
+		page("POST", "/setup", s.setup),
 	}
 }

@@ -49,8 +49,27 @@ func newViewerServer(t *testing.T) *viewerServer { return newViewerServerWith(t,
 // changed by configure (a clock, limits) before the service is made.
 func newViewerServerWith(t *testing.T, configure func(*accounts.Config)) *viewerServer {
 	t.Helper()
+	vs := newViewerServerOn(t, storetest.SQLite(t), configure)
+	vs.setUp()
+	return vs
+}
+
+// setUp makes the service's first administrator the way the setup link
+// does, so that sign-up opens (issue 10 item 4: no sign-up before).
+func (vs *viewerServer) setUp() accounts.User {
+	vs.t.Helper()
+	u, err := vs.accounts.AddFirstAdmin(context.Background(), accounts.NewUser{Email: "first.admin@lineup.test", Password: "the first admin's passphrase"})
+	if err != nil {
+		vs.t.Fatalf("first admin: %v", err)
+	}
+	return u
+}
+
+// newViewerServerOn is the viewer server over db, with no administrator
+// yet: sign-up stays closed until one exists.
+func newViewerServerOn(t *testing.T, db *storepkg.DB, configure func(*accounts.Config)) *viewerServer {
+	t.Helper()
 	ctx := context.Background()
-	db := storetest.SQLite(t)
 	cat := catalog.New(db)
 	rts := rights.New(db, rights.Config{Licensee: "Lineup"})
 	cfg := accounts.Config{SignUpOpen: true}
