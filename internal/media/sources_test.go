@@ -222,46 +222,50 @@ func TestSourceHDR10(t *testing.T) {
 	}
 }
 
-// TestSourceHLG: an HLG film (BT.2020, 10-bit HEVC) made from an SDR
-// picture the way BT.2408 converts SDR to HLG: SDR white at HLG's
-// reference white (75 % signal, 203 cd/m²). Tone-mapped back for the SDR
-// ladder it must look like that picture again, neither dimmed nor
-// washed out.
-func TestSourceHLG(t *testing.T) {
-	sdr := makeSource(t, "sdr.mkv", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=4",
-		"-vf", "format=yuv420p,setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv",
-		"-c:v", "libx264", "-preset", "ultrafast", "-qp", "0")
-	src := makeSource(t, "hlg.mp4", "-i", sdr,
-		"-vf", "zscale=t=linear,format=gbrpf32le,zscale=p=bt2020,zscale=t=arib-std-b67:m=bt2020nc:r=tv:npl=203,format=yuv420p10le",
-		"-c:v", "libx265", "-preset", "ultrafast", "-crf", "8",
-		"-x265-params", "log-level=error:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc",
-		"-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc", "-tag:v", "hvc1")
-	out, dir := transcode(t, media.TranscodeRequest{Source: src})
-	if out.Probe.Video[0].ColorTransfer != ffmpeg.TransferHLG {
-		t.Fatalf("the generated source must be HLG: %+v", out.Probe.Video[0])
-	}
-	for _, r := range out.Encode.Rungs {
-		streams, _ := probeStreams(t, filepath.Join(dir, r.Name, "index.m3u8"))
-		if len(streams) == 0 || streams[0].PixFmt != "yuv420p" || streams[0].ColorTransfer != "bt709" || streams[0].ColorPrimaries != "bt709" {
-			t.Errorf("rung %s must be 8-bit SDR tagged BT.709, not HLG/BT.2020: %+v", r.Name, streams)
-		}
-	}
-	variants, _, master := readMaster(t, dir)
-	for _, v := range variants {
-		if v.attrs["VIDEO-RANGE"] != "SDR" {
-			t.Errorf("every variant of a tone-mapped ladder says VIDEO-RANGE=SDR:\n%s", master)
-			break
-		}
-	}
-	// The top rung (640x360, not scaled) against the SDR picture.
-	top := filepath.Join(dir, out.Encode.Rungs[0].Name, "index.m3u8")
-	report := filterReport(t, top, "-i", sdr, "-lavfi", "[0:v][1:v]psnr", "-an")
-	m := regexp.MustCompile(`PSNR y:([\d.]+)`).FindStringSubmatch(report)
-	if m == nil {
-		t.Fatalf("psnr printed nothing:\n%s", report)
-	}
-	if y, _ := strconv.ParseFloat(m[1], 64); y < 25 {
-		t.Errorf("the tone-mapped picture must look like the SDR picture the HLG source was made from: luma PSNR %.1f dB, want ≥ 25", y)
+// TestSourceHDRToneMapped: an HLG film and an HDR10 (PQ) film (BT.2020,
+// 10-bit HEVC) made from an SDR picture the way BT.2408 converts SDR to
+// HDR: SDR white at the HDR reference white (203 cd/m², 75 % HLG signal).
+// Tone-mapped back for the SDR ladder each must look like that picture
+// again, neither dimmed nor washed out.
+func TestSourceHDRToneMapped(t *testing.T) {
+	for _, tc := range []struct{ name, transfer string }{{"HLG", ffmpeg.TransferHLG}, {"HDR10 PQ", ffmpeg.TransferPQ}} {
+		t.Run(tc.name, func(t *testing.T) {
+			sdr := makeSource(t, "sdr.mkv", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=4",
+				"-vf", "format=yuv420p,setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv",
+				"-c:v", "libx264", "-preset", "ultrafast", "-qp", "0")
+			src := makeSource(t, "hdr.mp4", "-i", sdr,
+				"-vf", "zscale=t=linear,format=gbrpf32le,zscale=p=bt2020,zscale=t="+tc.transfer+":m=bt2020nc:r=tv:npl=203,format=yuv420p10le",
+				"-c:v", "libx265", "-preset", "ultrafast", "-crf", "8",
+				"-x265-params", "log-level=error:colorprim=bt2020:transfer="+tc.transfer+":colormatrix=bt2020nc",
+				"-color_primaries", "bt2020", "-color_trc", tc.transfer, "-colorspace", "bt2020nc", "-tag:v", "hvc1")
+			out, dir := transcode(t, media.TranscodeRequest{Source: src})
+			if out.Probe.Video[0].ColorTransfer != tc.transfer {
+				t.Fatalf("the generated source must be %s: %+v", tc.transfer, out.Probe.Video[0])
+			}
+			for _, r := range out.Encode.Rungs {
+				streams, _ := probeStreams(t, filepath.Join(dir, r.Name, "index.m3u8"))
+				if len(streams) == 0 || streams[0].PixFmt != "yuv420p" || streams[0].ColorTransfer != "bt709" || streams[0].ColorPrimaries != "bt709" {
+					t.Errorf("rung %s must be 8-bit SDR tagged BT.709, not %s/BT.2020: %+v", r.Name, tc.transfer, streams)
+				}
+			}
+			variants, _, master := readMaster(t, dir)
+			for _, v := range variants {
+				if v.attrs["VIDEO-RANGE"] != "SDR" {
+					t.Errorf("every variant of a tone-mapped ladder says VIDEO-RANGE=SDR:\n%s", master)
+					break
+				}
+			}
+			// The top rung (640x360, not scaled) against the SDR picture.
+			top := filepath.Join(dir, out.Encode.Rungs[0].Name, "index.m3u8")
+			report := filterReport(t, top, "-i", sdr, "-lavfi", "[0:v][1:v]psnr", "-an")
+			m := regexp.MustCompile(`PSNR y:([\d.]+)`).FindStringSubmatch(report)
+			if m == nil {
+				t.Fatalf("psnr printed nothing:\n%s", report)
+			}
+			if y, _ := strconv.ParseFloat(m[1], 64); y < 25 {
+				t.Errorf("the tone-mapped picture must look like the SDR picture the %s source was made from: luma PSNR %.1f dB, want ≥ 25", tc.name, y)
+			}
+		})
 	}
 }
 

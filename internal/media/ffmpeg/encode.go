@@ -164,23 +164,19 @@ func EncodeArgs(e Encode) ([]string, error) {
 	}
 	fmt.Fprintf(&fc, "fps=%s", e.FrameRate)
 	switch e.ToneMap {
-	case TransferPQ:
-		// HDR to SDR: to linear light (npl: SDR white is 100 nits), to
-		// BT.709 primaries in float, compress the highlights (hable keeps
-		// mid-tones; desat=0 keeps bright colours from going grey), then
-		// back to BT.709 gamma in limited range and 8 bits.
-		fmt.Fprintf(&fc, ",zscale=tin=%s:pin=bt2020:min=bt2020nc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"+
-			"tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p", e.ToneMap)
-	case TransferHLG:
-		// HLG is made so that everything up to its reference white (75 %
-		// signal, 203 cd/m² on a 1000 cd/m² display, ITU-R BT.2408) is
-		// SDR-like picture: linear 1.0 is put there (npl=203), so SDR
-		// white stays white. mobius leaves linear light below 0.7 as it
-		// is and rolls only the highlights above it, up to the display's
-		// 1000 cd/m² (peak 1000/203), into the rest of the SDR range;
-		// hable would compress the whole picture and dim it.
-		fc.WriteString(",zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:t=linear:npl=203,format=gbrpf32le,zscale=p=bt709," +
-			"tonemap=tonemap=mobius:param=0.7:peak=4.926:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p")
+	case TransferPQ, TransferHLG:
+		// HDR to SDR. Everything up to HDR's reference white (203 cd/m²,
+		// ITU-R BT.2408: 75 % HLG signal, 58 % PQ) is SDR-like picture:
+		// linear 1.0 is put there (npl=203), so SDR white stays white,
+		// in BT.709 primaries (in float). mobius leaves linear light
+		// below 0.7 as it is and rolls only the highlights above it, up
+		// to 1000 cd/m² (peak 1000/203: HLG's nominal display, and the
+		// mastering peak of most HDR10 films; brighter highlights clip),
+		// into the rest of the SDR range; hable compressed the whole
+		// picture and dimmed it. desat=0 keeps bright colours from going
+		// grey. Then back to BT.709 gamma in limited range and 8 bits.
+		fmt.Fprintf(&fc, ",zscale=tin=%s:pin=bt2020:min=bt2020nc:t=linear:npl=203,format=gbrpf32le,zscale=p=bt709,"+
+			"tonemap=tonemap=mobius:param=0.7:peak=4.926:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p", e.ToneMap)
 	default:
 		fc.WriteString(",format=yuv420p")
 	}

@@ -38,8 +38,8 @@ func TestEncodeArgsSources(t *testing.T) {
 	video, _, _ := strings.Cut(fc, ";")
 	for _, rule := range []struct{ name, want string }{
 		{"deinterlace before anything else touches the frames", "[0:v:0]bwdif=mode=send_frame:parity=auto:deint=all,fps="},
-		{"tone map PQ through linear light to BT.709", "zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:t=linear:npl=100"},
-		{"hable tone curve", "tonemap=tonemap=hable"},
+		{"tone map PQ through linear light to BT.709, HDR reference white (203 cd/m²) at SDR white", "zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:t=linear:npl=203"},
+		{"light under 0.7 of the reference white is left alone; above it rolls off up to 1000 cd/m²", "tonemap=tonemap=mobius:param=0.7:peak=4.926:desat=0"},
 		{"back to 8-bit BT.709 limited range", "zscale=t=bt709:m=bt709:r=tv,format=yuv420p"},
 	} {
 		if !strings.Contains(video, rule.want) {
