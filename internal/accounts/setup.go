@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -30,7 +31,9 @@ func (s *Service) HasAdmin(ctx context.Context) (bool, error) {
 
 // AddFirstAdmin creates the first administrator, under the same rules as
 // AddUser; once an administrator exists it returns ErrAlreadySetUp
-// (wrapped) and creates nothing. Concurrent calls make at most one.
+// (wrapped) and creates nothing. Concurrent calls make at most one, on one
+// node or several: the account is written in the transaction that claims
+// the database's single first_admin row.
 func (s *Service) AddFirstAdmin(ctx context.Context, nu NewUser) (User, error) {
 	s.setupMu.Lock()
 	defer s.setupMu.Unlock()
@@ -42,5 +45,20 @@ func (s *Service) AddFirstAdmin(ctx context.Context, nu NewUser) (User, error) {
 		return User{}, fmt.Errorf("accounts: first admin: %w", ErrAlreadySetUp)
 	}
 	nu.Role = RoleAdmin
-	return s.AddUser(ctx, nu)
+	var u User
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = s.addUser(ctx, tx, nu); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO first_admin (id, user_id, created_at) VALUES (1, $1, $2)`, u.ID, millis(s.now()))
+		if s.db.Dialect.IsUniqueViolation(err) {
+			return fmt.Errorf("accounts: first admin: %w", ErrAlreadySetUp)
+		}
+		return err
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return u, nil
 }

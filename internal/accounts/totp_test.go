@@ -3,7 +3,9 @@ package accounts_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -286,6 +288,40 @@ func TestParentalPINStandsInForThePassword(t *testing.T) {
 		}
 		if err := s.CheckHolder(ctx, u.ID, "4821"); !errors.Is(err, accounts.ErrRateLimited) {
 			t.Errorf("after five wrong parental PINs even the right one waits: %v", err)
+		}
+	})
+}
+
+// Two nodes started with no administrator each print a setup link; both
+// links followed at the same moment make one administrator, not two.
+func TestFirstAdminOnceAcrossNodes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		nodes := []*accounts.Service{newService(t, db, newClock()), newService(t, db, newClock())}
+		const tries = 6
+		errs := make(chan error, tries)
+		var start sync.WaitGroup
+		start.Add(1)
+		for i := range tries {
+			go func() {
+				start.Wait()
+				_, err := nodes[i%2].AddFirstAdmin(ctx, accounts.NewUser{Email: fmt.Sprintf("admin%d@example.com", i), Password: "the first admin's passphrase"})
+				errs <- err
+			}()
+		}
+		start.Done()
+		made := 0
+		for range tries {
+			err := <-errs
+			switch {
+			case err == nil:
+				made++
+			case !errors.Is(err, accounts.ErrAlreadySetUp):
+				t.Errorf("a setup link followed after another: want ErrAlreadySetUp, got %v", err)
+			}
+		}
+		if made != 1 {
+			t.Fatalf("setup links followed at once on two nodes made %d administrators; the first run makes exactly one", made)
 		}
 	})
 }

@@ -49,6 +49,13 @@ func (s *Service) SignUp(ctx context.Context, nu NewUser) (User, error) {
 // AddUser creates an account whether or not sign-up is open; it is what
 // `lineup user add` calls. Errors are as for SignUp.
 func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
+	return s.addUser(ctx, s.db, nu)
+}
+
+// addUser is AddUser writing through q (the database or a transaction).
+func (s *Service) addUser(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}, nu NewUser) (User, error) {
 	email, key, err := checkEmail(nu.Email)
 	if err != nil {
 		return User{}, err
@@ -69,7 +76,7 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 		return User{}, fmt.Errorf("accounts: hash password: %w", err)
 	}
 	u := User{Email: email, Role: role, HomeTerritory: home, CreatedAt: fromMillis(millis(s.now()))}
-	err = s.db.QueryRowContext(ctx, `INSERT INTO users (email, email_key, password_hash, role, home_territory, created_at)
+	err = q.QueryRowContext(ctx, `INSERT INTO users (email, email_key, password_hash, role, home_territory, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		email, key, hash, string(role), home, millis(u.CreatedAt)).Scan(&u.ID)
 	if s.db.Dialect.IsUniqueViolation(err) {
