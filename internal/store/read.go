@@ -71,5 +71,8 @@ func (db *DB) Close() error {
 	if db.reader != nil {
 		db.reader.Close()
 	}
+	if db.checkpoints != nil {
+		db.checkpoints.close()
+	}
 	return db.DB.Close()
 }

@@ -54,7 +54,8 @@ type DB struct {
 	Location string
 	// reader holds a SQLite file's read-only connections (see ReadOnly);
 	// nil for PostgreSQL and in-memory SQLite.
-	reader *sql.DB
+	reader      *sql.DB
+	checkpoints *checkpointer // SQLite files only: see checkpoint.go
 }
 
 // IsPostgres reports whether the URL names a PostgreSQL database.
@@ -100,6 +101,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// The checkpointer does the checkpoints, off the commits' path (see
+	// checkpoint.go).
+	q.Add("_pragma", "wal_autocheckpoint(0)")
 	q.Set("_txlock", "immediate")
 	sdb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -117,6 +121,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	if path != ":memory:" && !strings.Contains(dsn, "mode=memory") {
 		if db.reader, err = openReader(path); err != nil {
+			sdb.Close()
+			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+		}
+		if db.checkpoints, err = startCheckpoints(path); err != nil {
+			db.reader.Close()
 			sdb.Close()
 			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 		}
