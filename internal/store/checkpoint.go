@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net/url"
+	"sync"
 	"time"
 )
 
@@ -23,9 +24,10 @@ const checkpointEvery = 500 * time.Millisecond
 
 // checkpointer checkpoints one SQLite file until stopped.
 type checkpointer struct {
-	db   *sql.DB
-	stop chan struct{}
-	done chan struct{}
+	db     *sql.DB
+	stop   chan struct{}
+	done   chan struct{}
+	closed sync.Once
 }
 
 // startCheckpoints opens the checkpointing connection of the SQLite file at
@@ -64,9 +66,12 @@ func (c *checkpointer) loop() {
 }
 
 // close stops the loop, runs a last checkpoint and closes the connection.
+// Closing again does nothing, as for the DB that holds it.
 func (c *checkpointer) close() {
-	close(c.stop)
-	<-c.done
-	c.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
-	c.db.Close()
+	c.closed.Do(func() {
+		close(c.stop)
+		<-c.done
+		c.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		c.db.Close()
+	})
 }

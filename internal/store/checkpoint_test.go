@@ -24,6 +24,7 @@ func TestCheckpointsLeaveTheCommits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	defer db.Close() // closing twice is allowed, as for sql.DB
 	var auto int
 	if err := db.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil {
 		t.Fatal(err)
