@@ -109,18 +109,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (Us
 // SignInWithLink opens a session with an emailed sign-in link, whatever
 // the sign-in delays say, and forgets the account's failed sign-ins.
 func (s *Service) SignInWithLink(ctx context.Context, token string) (Session, error) {
-	var u User
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.useLink(ctx, tx, token, PurposeSignIn)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET email_unverified = FALSE WHERE id = $1`, id); err != nil {
-			return err
-		}
-		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
-		return err
-	})
+	u, err := s.useMailedLink(ctx, token, PurposeSignIn)
 	if err != nil {
 		return Session{}, err
 	}
@@ -134,12 +123,12 @@ func (s *Service) SignInWithLink(ctx context.Context, token string) (Session, er
 	return s.openSession(ctx, u)
 }
 
-// VerifyEmail confirms a new account's email with its emailed link, and
-// opens a session for it.
-func (s *Service) VerifyEmail(ctx context.Context, token string) (Session, error) {
+// useMailedLink spends an emailed link of purpose and returns its user,
+// whose email the link has just proved.
+func (s *Service) useMailedLink(ctx context.Context, token string, purpose Purpose) (User, error) {
 	var u User
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.useLink(ctx, tx, token, PurposeVerify)
+		id, err := s.useLink(ctx, tx, token, purpose)
 		if err != nil {
 			return err
 		}
@@ -149,6 +138,13 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (Session, error
 		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 		return err
 	})
+	return u, err
+}
+
+// VerifyEmail confirms a new account's email with its emailed link, and
+// opens a session for it.
+func (s *Service) VerifyEmail(ctx context.Context, token string) (Session, error) {
+	u, err := s.useMailedLink(ctx, token, PurposeVerify)
 	if err != nil {
 		return Session{}, err
 	}

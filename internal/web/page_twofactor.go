@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"image/png"
@@ -151,34 +152,22 @@ func (s *Server) twoFactorQR(w http.ResponseWriter, r *http.Request) error {
 // twoFactorConfirm turns two-factor sign-in on with a first code, and shows
 // the recovery codes once.
 func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
-	if err := s.checkCSRF(r); err != nil {
-		return err
-	}
-	v := viewerFrom(r.Context())
-	if onKidsProfile(v) {
-		return errForbidden("a kids profile cannot change the account's settings")
-	}
-	loc := s.localeOf(r)
-	codes, err := s.Accounts.ConfirmTOTP(r.Context(), v.session.User.ID, r.PostFormValue("code"))
-	var le *accounts.LimitError
-	switch {
-	case errors.As(err, &le):
-		w.Header().Set("Retry-After", retryAfter(le.RetryAfter))
-		return s.renderTwoFactor(w, r, http.StatusTooManyRequests, twoFactorPage{
-			Error: limitText(loc, le)})
-	case errors.Is(err, accounts.ErrWrongCode), errors.Is(err, accounts.ErrNotEnrolling):
-		return s.renderTwoFactor(w, r, http.StatusBadRequest, twoFactorPage{
-			Error: loc.T("That code is not right or was already used. Enter the code your app shows now, or an unused recovery code.")})
-	case err != nil:
-		return err
-	}
-	return s.renderTwoFactor(w, r, http.StatusOK, twoFactorPage{Codes: codes,
-		Notice: loc.T("Two-factor sign-in is on. From now on, signing in asks for a code from your app after your password.")})
+	return s.withCode(w, r, s.Accounts.ConfirmTOTP,
+		s.localeOf(r).T("Two-factor sign-in is on. From now on, signing in asks for a code from your app after your password."))
 }
 
 // twoFactorRecovery replaces the recovery codes, given a current code from
 // the app, and shows the new ones once.
 func (s *Server) twoFactorRecovery(w http.ResponseWriter, r *http.Request) error {
+	return s.withCode(w, r, s.Accounts.NewRecoveryCodes, "")
+}
+
+// withCode runs an account change that a current code from the app allows
+// and that gives new recovery codes, shows them once with notice (already
+// in the viewer's language; "" for none), and answers a wrong or limited code on the
+// two-factor page.
+func (s *Server) withCode(w http.ResponseWriter, r *http.Request,
+	change func(ctx context.Context, userID int64, code string) ([]string, error), notice string) error {
 	if err := s.checkCSRF(r); err != nil {
 		return err
 	}
@@ -187,7 +176,7 @@ func (s *Server) twoFactorRecovery(w http.ResponseWriter, r *http.Request) error
 		return errForbidden("a kids profile cannot change the account's settings")
 	}
 	loc := s.localeOf(r)
-	codes, err := s.Accounts.NewRecoveryCodes(r.Context(), v.session.User.ID, r.PostFormValue("code"))
+	codes, err := change(r.Context(), v.session.User.ID, r.PostFormValue("code"))
 	var le *accounts.LimitError
 	switch {
 	case errors.As(err, &le):
@@ -200,5 +189,5 @@ func (s *Server) twoFactorRecovery(w http.ResponseWriter, r *http.Request) error
 	case err != nil:
 		return err
 	}
-	return s.renderTwoFactor(w, r, http.StatusOK, twoFactorPage{Codes: codes})
+	return s.renderTwoFactor(w, r, http.StatusOK, twoFactorPage{Codes: codes, Notice: notice})
 }
